@@ -1,0 +1,576 @@
+"""The engine: ``Value``, the gates it is built from, and ``backward()``.
+
+Every number in a computation is a ``Value``. An operation makes a new ``Value`` that records
+its ``parents`` (an ordered tuple) and its gate. Each gate below is one small class, with its
+forward computation on plain floats and, right beside it, its backward rule: the local
+derivative of the output with respect to each parent, multiplied by the gradient that
+arrives from above and added into that parent::
+
+    down_diff = local_diff * up_diff          # parent.grad += local_diff * out.grad
+
+``backward()`` visits the nodes in reverse topological order, so a node's ``grad`` is complete
+before its rule passes it on.
+
+Why a rule per gate rather than a closure per node: a closure built inside ``__mul__`` costs
+one new function object per node (about 540 bytes against 160 measured here), and a closure
+that captures its own output node turns every graph into reference cycles that only Python's
+cyclic garbage collector can free. A gate's rule is shared by all its nodes and receives the
+output node as its argument, so a graph only points from children to parents: dropping the
+root frees the whole graph at once, by reference counting.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from collections.abc import Iterable
+from typing import Union
+
+from micrograd_notes.graph import topological_order
+
+Operand = Union["Value", float, int]
+
+
+class Value:
+    """A scalar in a computation graph: its ``data``, the ``grad`` of the output, its history.
+
+    ``Value(data, label="")`` makes a leaf. ``data`` must be a finite real number (ints and
+    NumPy scalars are converted to float). ``grad`` starts at 0.0 and is filled by
+    ``backward()`` on some output that depends on this value.
+    """
+
+    __slots__ = ("data", "grad", "label", "parents", "_gate")
+    # Make NumPy hand `np.float64(2) * v` over to Value.__rmul__ instead of
+    # building an object array.
+    __array_ufunc__ = None
+
+    def __init__(self, data: float, label: str = "") -> None:
+        self.data = data if type(data) is float else _as_float(data)
+        if not math.isfinite(self.data):
+            raise ValueError(f"Value data must be finite, got {self.data}")
+        if not isinstance(label, str):
+            raise TypeError(f"Value label must be a str, got {type(label).__name__}")
+        self.grad = 0.0
+        self.label = label
+        self.parents: tuple[Value, ...] = ()
+        self._gate: Gate | None = None
+
+    @property
+    def op(self) -> str:
+        """The gate's symbol (``"*"``, ``"relu"``, ...); ``""`` for a leaf."""
+        return "" if self._gate is None else self._gate.symbol
+
+    @property
+    def is_leaf(self) -> bool:
+        """True for a value made by hand (an input, a weight or a constant)."""
+        return self._gate is None
+
+    def __repr__(self) -> str:
+        parts = [f"data={self.data:.6g}", f"grad={self.grad:.6g}"]
+        if self.label:
+            parts.append(f"label={self.label!r}")
+        if self._gate is not None:
+            parts.append(f"op={self.op!r}")
+        return f"Value({', '.join(parts)})"
+
+    # ---- arithmetic; a plain number mixed in becomes a constant leaf ----------------------
+
+    def __add__(self, other: Operand) -> Value:
+        return _binary(ADD, self, _lift(other, "+"))
+
+    def __radd__(self, other: Operand) -> Value:
+        return _binary(ADD, _lift(other, "+"), self)
+
+    def __sub__(self, other: Operand) -> Value:
+        return _binary(SUB, self, _lift(other, "-"))
+
+    def __rsub__(self, other: Operand) -> Value:
+        return _binary(SUB, _lift(other, "-"), self)
+
+    def __mul__(self, other: Operand) -> Value:
+        return _binary(MUL, self, _lift(other, "*"))
+
+    def __rmul__(self, other: Operand) -> Value:
+        return _binary(MUL, _lift(other, "*"), self)
+
+    def __truediv__(self, other: Operand) -> Value:
+        return _binary(DIV, self, _lift(other, "/"))
+
+    def __rtruediv__(self, other: Operand) -> Value:
+        return _binary(DIV, _lift(other, "/"), self)
+
+    def __pow__(self, other: Operand) -> Value:
+        if isinstance(other, Value):
+            return _binary(POW, self, other)
+        return _unary(_power_gate(_number(other, "**")), self)
+
+    def __rpow__(self, other: Operand) -> Value:
+        return _binary(POW, _lift(other, "**"), self)
+
+    def __neg__(self) -> Value:
+        return _unary(NEG, self)
+
+    def __abs__(self) -> Value:
+        return _unary(ABS, self)
+
+    # ---- named gates ------------------------------------------------------------------------
+
+    def exp(self) -> Value:
+        """e^x."""
+        return _unary(EXP, self)
+
+    def log(self) -> Value:
+        """Natural logarithm, for x > 0."""
+        return _unary(LOG, self)
+
+    def tanh(self) -> Value:
+        """tanh(x)."""
+        return _unary(TANH, self)
+
+    def sigmoid(self) -> Value:
+        """1 / (1 + e^-x)."""
+        return _unary(SIGMOID, self)
+
+    def relu(self) -> Value:
+        """max(0, x)."""
+        return _unary(RELU, self)
+
+    def abs(self) -> Value:
+        """|x|."""
+        return _unary(ABS, self)
+
+    def max(self, other: Operand) -> Value:
+        """The larger of self and other; a tie sends half the gradient to each."""
+        return _binary(MAX, self, _lift(other, "max"))
+
+    def min(self, other: Operand) -> Value:
+        """The smaller of self and other; a tie sends half the gradient to each."""
+        return _binary(MIN, self, _lift(other, "min"))
+
+    @staticmethod
+    def sum(values: Iterable[Operand]) -> Value:
+        """One node for x_1 + ... + x_n (n parents), instead of a chain of n - 1 adds."""
+        parents = tuple(_lift(v, "sum") for v in values)
+        return _apply(SUM, *parents)
+
+    @staticmethod
+    def dot(ws: Iterable[Operand], xs: Iterable[Operand], bias: Operand | None = None) -> Value:
+        """One node for w_1 x_1 + ... + w_n x_n (+ b): a neuron's weighted sum.
+
+        Its parents are interleaved, ``(w_1, x_1, ..., w_n, x_n)``, with ``b`` last when given.
+        """
+        ws, xs = list(ws), list(xs)
+        if len(ws) != len(xs):
+            raise ValueError(f"dot: {len(ws)} weights but {len(xs)} inputs")
+        parents = [_lift(v, "dot") for pair in zip(ws, xs) for v in pair]
+        if bias is not None:
+            parents.append(_lift(bias, "dot"))
+        return _apply(DOT, *parents)
+
+    # ---- the backward pass --------------------------------------------------------------------
+
+    def backward(self) -> None:
+        """Fill ``grad`` with d(self)/d(node) for every node this value depends on.
+
+        The semantics are PyTorch's: the root is seeded with 1.0, the ``grad`` of every
+        intermediate (non-leaf) node is reset first, and leaves *accumulate*: calling
+        ``backward()`` twice doubles a leaf's grad. Clear leaves between steps with
+        ``Module.zero_grad()`` or by setting ``grad = 0.0``.
+        """
+        inner = topological_order(self, leaves=False)
+        if not inner:  # the root is itself a leaf: d(x)/dx = 1
+            self.grad += 1.0
+            return
+        for node in inner:
+            node.grad = 0.0
+        self.grad = 1.0
+        for node in reversed(inner):  # children before parents: each grad is complete
+            node._gate.backward(node)  # type: ignore[union-attr]
+
+
+dot = Value.dot
+
+
+def _node(data: float, parents: tuple[Value, ...], gate: Gate | None) -> Value:
+    """A new node, skipping the checks of ``Value()``: the engine's own hot path."""
+    out = _new_value(Value)
+    out.data = data
+    out.grad = 0.0
+    out.label = ""
+    out.parents = parents
+    out._gate = gate
+    return out
+
+
+_new_value = Value.__new__
+
+
+def _apply(gate: Gate, *parents: Value) -> Value:
+    """Run a gate forward on its parents' data and record the new node."""
+    return _node(gate.forward(*[p.data for p in parents]), parents, gate)
+
+
+def _unary(gate: Gate, a: Value) -> Value:
+    """``_apply`` for one parent, without the list and star-call (hot path)."""
+    return _node(gate.forward(a.data), (a,), gate)
+
+
+def _binary(gate: Gate, a: Value, b: Value) -> Value:
+    """``_apply`` for two parents, without the list and star-call (hot path)."""
+    return _node(gate.forward(a.data, b.data), (a, b), gate)
+
+
+def _as_float(data: object) -> float:
+    """Convert a real number to float; anything else is a TypeError that says what it got."""
+    if isinstance(data, Value):
+        raise TypeError("Value(...) got a Value; use that Value itself, or its .data")
+    if isinstance(data, numbers.Real):  # int, bool, float, Fraction, NumPy ints and floats
+        return float(data)
+    raise TypeError(f"Value data must be a real number, got {type(data).__name__}: {data!r}")
+
+
+def _number(x: object, op: str) -> float:
+    """A plain operand as a float, or a TypeError naming the operation."""
+    if type(x) is float:
+        return x
+    if isinstance(x, numbers.Real) and not isinstance(x, Value):
+        return float(x)
+    raise TypeError(f"unsupported operand for {op}: Value and {type(x).__name__} ({x!r})")
+
+
+def _lift(x: Operand, op: str) -> Value:
+    """A Value as is; a plain number as a new constant leaf."""
+    if isinstance(x, Value):
+        return x
+    data = _number(x, op)
+    if not math.isfinite(data):
+        raise ValueError(f"{op}: operand must be finite, got {data}")
+    return _node(data, (), None)
+
+
+# ================================================================================================
+# The gates. Each one: the forward computation, then the local derivatives that send
+# down_diff = local_diff * up_diff into each parent. ``out.grad`` is the up_diff.
+# ================================================================================================
+
+
+class Gate:
+    """An operation: ``forward`` on plain floats, ``backward`` adds into the parents' grads."""
+
+    symbol = "?"
+
+    def forward(self, *xs: float) -> float:
+        raise NotImplementedError
+
+    def backward(self, out: Value) -> None:
+        raise NotImplementedError
+
+    def __repr__(self) -> str:
+        return f"<gate {self.symbol}>"
+
+
+class Add(Gate):
+    """a + b;  d/da = 1, d/db = 1: the add gate hands up_diff unchanged to both inputs."""
+
+    symbol = "+"
+
+    def forward(self, a: float, b: float) -> float:
+        return a + b
+
+    def backward(self, out: Value) -> None:
+        a, b = out.parents
+        a.grad += out.grad
+        b.grad += out.grad
+
+
+class Sub(Gate):
+    """a - b;  d/da = 1, d/db = -1."""
+
+    symbol = "-"
+
+    def forward(self, a: float, b: float) -> float:
+        return a - b
+
+    def backward(self, out: Value) -> None:
+        a, b = out.parents
+        a.grad += out.grad
+        b.grad -= out.grad
+
+
+class Mul(Gate):
+    """a * b;  d/da = b, d/db = a: the mul gate swaps its inputs."""
+
+    symbol = "*"
+
+    def forward(self, a: float, b: float) -> float:
+        return a * b
+
+    def backward(self, out: Value) -> None:
+        a, b = out.parents
+        a.grad += b.data * out.grad
+        b.grad += a.data * out.grad
+
+
+class Div(Gate):
+    """a / b;  d/da = 1/b, d/db = -a/b^2."""
+
+    symbol = "/"
+
+    def forward(self, a: float, b: float) -> float:
+        if b == 0.0:
+            raise ZeroDivisionError(f"division: {a!r} / 0 is undefined")
+        return a / b
+
+    def backward(self, out: Value) -> None:
+        a, b = out.parents
+        a.grad += out.grad / b.data
+        b.grad -= out.data / b.data * out.grad  # a/b^2 = (a/b)/b
+
+
+class Neg(Gate):
+    """-a;  d/da = -1."""
+
+    symbol = "neg"
+
+    def forward(self, a: float) -> float:
+        return -a
+
+    def backward(self, out: Value) -> None:
+        (a,) = out.parents
+        a.grad -= out.grad
+
+
+class PowConst(Gate):
+    """a ** k for a number k;  d/da = k a^(k-1)."""
+
+    def __init__(self, k: float) -> None:
+        self.k = k
+        self.symbol = f"**{k:g}"
+
+    def forward(self, a: float) -> float:
+        k = self.k
+        if a < 0.0 and not k.is_integer():
+            raise ValueError(f"power: {a!r} ** {k!r} is not a real number")
+        if a == 0.0 and k < 0.0:
+            raise ZeroDivisionError(f"power: 0 ** {k!r} is undefined")
+        if a == 0.0 and 0.0 < k < 1.0:
+            raise ValueError(f"power: the derivative of x ** {k!r} is infinite at x = 0")
+        try:
+            return a**k
+        except OverflowError:
+            raise OverflowError(f"power: {a!r} ** {k!r} overflows a float") from None
+
+    def backward(self, out: Value) -> None:
+        (a,) = out.parents
+        k = self.k
+        if k != 0.0:  # x ** 0 = 1 is flat; skipping also avoids 0 ** -1 at x = 0
+            a.grad += k * a.data ** (k - 1.0) * out.grad
+
+
+_power_gates: dict[float, PowConst] = {}
+
+
+def _power_gate(k: float) -> PowConst:
+    """One shared gate per exponent, so ``x ** 2`` nodes cost no extra memory."""
+    gate = _power_gates.get(k)
+    if gate is None:
+        if not math.isfinite(k):
+            raise ValueError(f"power: exponent must be finite, got {k}")
+        gate = _power_gates[k] = PowConst(k)
+    return gate
+
+
+class Pow(Gate):
+    """a ** b for a Value b (a > 0);  d/da = b a^(b-1), d/db = a^b ln a."""
+
+    symbol = "**"
+
+    def forward(self, a: float, b: float) -> float:
+        if a <= 0.0:
+            raise ValueError(
+                f"power: {a!r} ** b with a Value exponent needs a positive base "
+                "(its derivative in b is a^b ln a); use a number exponent for this base"
+            )
+        try:
+            return a**b
+        except OverflowError:
+            raise OverflowError(f"power: {a!r} ** {b!r} overflows a float") from None
+
+    def backward(self, out: Value) -> None:
+        a, b = out.parents
+        a.grad += b.data * out.data / a.data * out.grad  # b a^(b-1) = b a^b / a
+        b.grad += out.data * math.log(a.data) * out.grad
+
+
+class Exp(Gate):
+    """e^a;  d/da = e^a, the output itself."""
+
+    symbol = "exp"
+
+    def forward(self, a: float) -> float:
+        try:
+            return math.exp(a)
+        except OverflowError:
+            raise OverflowError(f"exp: e ** {a!r} overflows a float (the limit is ~709.78)") from None
+
+    def backward(self, out: Value) -> None:
+        (a,) = out.parents
+        a.grad += out.data * out.grad
+
+
+class Log(Gate):
+    """ln a for a > 0;  d/da = 1/a."""
+
+    symbol = "log"
+
+    def forward(self, a: float) -> float:
+        if a <= 0.0:
+            raise ValueError(f"log: needs a positive input, got {a!r}")
+        return math.log(a)
+
+    def backward(self, out: Value) -> None:
+        (a,) = out.parents
+        a.grad += out.grad / a.data
+
+
+class Tanh(Gate):
+    """tanh(a);  d/da = 1 - tanh(a)^2. math.tanh saturates to +-1 without overflowing."""
+
+    symbol = "tanh"
+
+    def forward(self, a: float) -> float:
+        return math.tanh(a)
+
+    def backward(self, out: Value) -> None:
+        (a,) = out.parents
+        a.grad += (1.0 - out.data * out.data) * out.grad
+
+
+class Sigmoid(Gate):
+    """s(a) = 1 / (1 + e^-a);  d/da = s (1 - s): the sigmoid gate scales by s(1 - s)."""
+
+    symbol = "sigmoid"
+
+    def forward(self, a: float) -> float:
+        # Only ever exponentiate a non-positive number, so e^x cannot overflow.
+        if a >= 0.0:
+            return 1.0 / (1.0 + math.exp(-a))
+        e = math.exp(a)
+        return e / (1.0 + e)
+
+    def backward(self, out: Value) -> None:
+        (a,) = out.parents
+        a.grad += out.data * (1.0 - out.data) * out.grad
+
+
+class ReLU(Gate):
+    """max(0, a);  d/da = 1 if a > 0 else 0 (relu'(0) is taken as 0)."""
+
+    symbol = "relu"
+
+    def forward(self, a: float) -> float:
+        return a if a > 0.0 else 0.0
+
+    def backward(self, out: Value) -> None:
+        (a,) = out.parents
+        if a.data > 0.0:
+            a.grad += out.grad
+
+
+class Abs(Gate):
+    """|a|;  d/da = sign(a), taken as 0 at a = 0."""
+
+    symbol = "abs"
+
+    def forward(self, a: float) -> float:
+        return abs(a)
+
+    def backward(self, out: Value) -> None:
+        (a,) = out.parents
+        if a.data > 0.0:
+            a.grad += out.grad
+        elif a.data < 0.0:
+            a.grad -= out.grad
+
+
+class Max(Gate):
+    """max(a, b);  the max gate routes up_diff to the larger input; a tie gives each half."""
+
+    symbol = "max"
+
+    def forward(self, a: float, b: float) -> float:
+        return a if a >= b else b
+
+    def backward(self, out: Value) -> None:
+        a, b = out.parents
+        if a.data > b.data:
+            a.grad += out.grad
+        elif b.data > a.data:
+            b.grad += out.grad
+        else:
+            a.grad += 0.5 * out.grad
+            b.grad += 0.5 * out.grad
+
+
+class Min(Gate):
+    """min(a, b);  routes up_diff to the smaller input; a tie gives each half."""
+
+    symbol = "min"
+
+    def forward(self, a: float, b: float) -> float:
+        return a if a <= b else b
+
+    def backward(self, out: Value) -> None:
+        a, b = out.parents
+        if a.data < b.data:
+            a.grad += out.grad
+        elif b.data < a.data:
+            b.grad += out.grad
+        else:
+            a.grad += 0.5 * out.grad
+            b.grad += 0.5 * out.grad
+
+
+class Sum(Gate):
+    """x_1 + ... + x_n;  d/dx_i = 1 for every i."""
+
+    symbol = "sum"
+
+    def forward(self, *xs: float) -> float:
+        total = 0.0
+        for x in xs:  # left to right, exactly as a chain of + gates would add
+            total += x
+        return total
+
+    def backward(self, out: Value) -> None:
+        up_diff = out.grad
+        for x in out.parents:
+            x.grad += up_diff
+
+
+class Dot(Gate):
+    """w_1 x_1 + ... + w_n x_n (+ b);  d/dw_i = x_i, d/dx_i = w_i, d/db = 1."""
+
+    symbol = "dot"
+
+    def forward(self, *wxb: float) -> float:
+        total = 0.0
+        for i in range(0, len(wxb) - 1, 2):  # same order as w_1*x_1 + w_2*x_2 + ... + b
+            total += wxb[i] * wxb[i + 1]
+        if len(wxb) % 2:  # an odd count means a bias at the end
+            total += wxb[-1]
+        return total
+
+    def backward(self, out: Value) -> None:
+        up_diff = out.grad
+        wxb = out.parents
+        if len(wxb) % 2:
+            wxb[-1].grad += up_diff
+        for w, x in zip(wxb[0::2], wxb[1::2]):  # zip stops before a trailing bias
+            w.grad += x.data * up_diff
+            x.grad += w.data * up_diff
+
+
+ADD, SUB, MUL, DIV, NEG = Add(), Sub(), Mul(), Div(), Neg()
+POW, EXP, LOG, TANH, SIGMOID = Pow(), Exp(), Log(), Tanh(), Sigmoid()
+RELU, ABS, MAX, MIN, SUM, DOT = ReLU(), Abs(), Max(), Min(), Sum(), Dot()

@@ -1,0 +1,61 @@
+"""Walking a computation graph: topological order, nodes and edges.
+
+Works on any object with a ``parents`` tuple (a leaf has ``()``) that hashes by identity
+(the default for Python objects); it knows nothing of ``Value``. Every walk is iterative, so a chain far deeper than Python's recursion limit
+is fine, and every walk follows parents in tuple order, so the same program always
+gives the same order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any, Protocol, TypeVar
+
+
+class Node(Protocol):
+    """Anything that records the nodes it was computed from, in order."""
+
+    @property
+    def parents(self) -> tuple[Any, ...]: ...
+
+
+N = TypeVar("N", bound=Node)
+
+
+def topological_order(root: N, *, leaves: bool = True) -> list[N]:
+    """Every node reachable from ``root``, each once, parents before children; root last.
+
+    This is the post-order of a depth-first search that visits parents left to right.
+    With ``leaves=False`` the nodes with no parents are left out (``backward()`` has no
+    work to do for them).
+    """
+    if not root.parents:
+        return [root] if leaves else []
+    order: list[N] = []
+    visited = {root}
+    # Each stack entry is a node and the iterator over the parents it has yet to visit:
+    # the state a recursive DFS would keep in its call frames.
+    stack: list[tuple[N, Iterator[N]]] = [(root, iter(root.parents))]
+    # Bound methods as locals: this loop runs once per edge of the graph.
+    push, pop, seen, finish = stack.append, stack.pop, visited.add, order.append
+    while stack:
+        node, pending = stack[-1]
+        for parent in pending:
+            if parent in visited:
+                continue
+            seen(parent)
+            grandparents = parent.parents
+            if grandparents:
+                push((parent, iter(grandparents)))
+                break
+            if leaves:  # a leaf is finished as soon as it is found: no need to push it
+                finish(parent)
+        else:
+            pop()
+            finish(node)
+    return order
+
+
+def edges(root: N) -> list[tuple[N, N]]:
+    """Every (parent, child) edge, one per parent slot, so ``a * a`` gives two edges."""
+    return [(parent, child) for child in topological_order(root) for parent in child.parents]

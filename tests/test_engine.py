@@ -1,0 +1,305 @@
+"""The engine: every gate's value and gradient, the backward pass, errors, memory."""
+
+from __future__ import annotations
+
+import gc
+import math
+import warnings
+from fractions import Fraction
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from strategies import OPS, OpCase, build, plans
+
+from micrograd_notes import Value, engine, gradcheck
+
+TIGHT = {"eps": 1e-6, "atol": 1e-6, "rtol": 1e-6}
+
+
+# ---- every gate against its plain-float twin and central differences ----------------------
+
+
+@pytest.mark.parametrize("case", OPS, ids=lambda c: c.name)
+@settings(max_examples=60, deadline=None)
+@given(data=st.data())
+def test_gate_value_and_gradient(case: OpCase, data: st.DataObject) -> None:
+    xs = [data.draw(domain) for domain in case.domain]
+    if case.apart:
+        assert len(xs) == 2
+        if abs(xs[0] - xs[1]) < 1e-3:
+            xs[1] = xs[0] + 0.5  # off the tie, where max/min has no derivative
+    out = case.build(*[Value(x) for x in xs])
+    assert out.data == pytest.approx(case.twin(*xs), rel=1e-12, abs=1e-12)
+    gradcheck(case.build, xs, **TIGHT)
+
+
+def test_registry_covers_every_gate() -> None:
+    gates = {
+        cls
+        for cls in vars(engine).values()
+        if isinstance(cls, type) and issubclass(cls, engine.Gate) and cls is not engine.Gate
+    }
+    covered = {type(case.build(*[Value(1.5) for _ in case.domain])._gate) for case in OPS}
+    assert gates == covered
+
+
+# ---- the backward pass -----------------------------------------------------------------------
+
+
+def test_diamond_collects_from_both_paths() -> None:
+    x = Value(3.0)
+    y = (x + x) * x  # 2x^2
+    y.backward()
+    assert y.data == 18.0
+    assert x.grad == 12.0  # d(2x^2)/dx = 4x
+
+
+def test_square_records_both_edges() -> None:
+    a = Value(-3.0)
+    b = a * a
+    assert b.parents == (a, a)  # a tuple, never a set: both slots are kept
+    b.backward()
+    assert a.grad == -6.0
+
+
+def test_node_used_by_many_paths() -> None:
+    x = Value(0.5)
+    h = x.tanh()
+    y = Value.sum([h * k for k in range(1, 11)])  # 55 tanh(x)
+    y.backward()
+    assert x.grad == pytest.approx(55 * (1 - math.tanh(0.5) ** 2), rel=1e-14)
+
+
+def test_backward_twice_accumulates_into_leaves_only() -> None:
+    x = Value(2.0)
+    h = x * x
+    y = h + x
+    y.backward()
+    assert (x.grad, h.grad, y.grad) == (5.0, 1.0, 1.0)
+    y.backward()
+    # Leaves accumulate (as in PyTorch); intermediate nodes are reset first.
+    assert (x.grad, h.grad, y.grad) == (10.0, 1.0, 1.0)
+
+
+def test_backward_from_a_leaf_seeds_it() -> None:
+    x = Value(4.0)
+    x.backward()
+    assert x.grad == 1.0
+
+
+def test_chain_deeper_than_recursion_limit() -> None:
+    x = Value(0.25)
+    y = x
+    for _ in range(10**6):
+        y = y + x
+    y.backward()
+    assert y.data == 0.25 * (10**6 + 1)
+    assert x.grad == 10**6 + 1
+
+
+def test_fused_sum_and_dot_match_primitive_gates_exactly() -> None:
+    ws = [Value(w) for w in (0.3, -1.7, 2.2, 0.01)]
+    xs = [Value(x) for x in (1.1, 0.4, -0.9, 5.0)]
+    b = Value(-0.35)
+    fused = Value.dot(ws, xs, b).tanh()
+    fused.backward()
+    fused_grads = [v.grad for v in ws + xs + [b]]
+    for v in ws + xs + [b]:
+        v.grad = 0.0
+    total = ws[0] * xs[0]
+    for w, x in zip(ws[1:], xs[1:]):
+        total = total + w * x
+    primitive = (total + b).tanh()
+    primitive.backward()
+    assert fused.data == primitive.data  # same order of additions: bit for bit
+    assert fused_grads == [v.grad for v in ws + xs + [b]]
+
+
+@settings(max_examples=40, deadline=None)
+@given(plans())
+def test_random_graphs_match_central_differences(plan) -> None:
+    gradcheck(lambda *xs: build(plan, list(xs)), list(plan.inputs), atol=1e-5, rtol=1e-5)
+
+
+def test_topological_order_is_deterministic() -> None:
+    def program() -> list[str]:
+        x, y = Value(1.0, "x"), Value(2.0, "y")
+        z = (x * y + x).relu() * (y - x).tanh()
+        z.label = "z"
+        from micrograd_notes import topological_order
+
+        return [f"{n.op}:{n.label}:{n.data!r}" for n in topological_order(z)]
+
+    assert program() == program()
+
+
+# ---- numerics at the edges -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("x", [1e308, -1e308, 800.0, -800.0, 0.0])
+def test_sigmoid_and_tanh_are_stable(x: float) -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for gate in ("sigmoid", "tanh"):
+            v = Value(x)
+            out = getattr(v, gate)()
+            out.backward()
+            assert math.isfinite(out.data) and math.isfinite(v.grad)
+    assert Value(1e308).sigmoid().data == 1.0
+    assert Value(-1e308).sigmoid().data == 0.0
+
+
+def test_relu_derivative_at_zero_is_zero() -> None:
+    x = Value(0.0)
+    x.relu().backward()
+    assert x.grad == 0.0
+
+
+@pytest.mark.parametrize("gate", ["max", "min"])
+def test_tie_splits_gradient(gate: str) -> None:
+    a, b = Value(1.5), Value(1.5)
+    getattr(a, gate)(b).backward()
+    assert (a.grad, b.grad) == (0.5, 0.5)
+    c = Value(2.0)
+    getattr(c, gate)(c).backward()  # the same node in both slots gets the whole gradient
+    assert c.grad == 1.0
+
+
+def test_abs_derivative_at_zero_is_zero() -> None:
+    x = Value(0.0)
+    abs(x).backward()
+    assert x.grad == 0.0
+
+
+def test_power_zero_is_flat_everywhere() -> None:
+    x = Value(0.0)
+    (x**0).backward()
+    assert x.grad == 0.0
+
+
+# ---- conversions and clear errors ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "data", [3, True, np.float64(2.5), np.float32(0.5), np.int64(7), Fraction(1, 4)]
+)
+def test_real_numbers_convert_to_float(data) -> None:
+    v = Value(data)
+    assert type(v.data) is float and v.data == float(data)
+
+
+@pytest.mark.parametrize(
+    ("data", "words"),
+    [("1.0", "str"), (None, "NoneType"), ([1.0], "list"), (1 + 2j, "complex"),
+     (Value(1.0), "got a Value"), (np.array([1.0, 2.0]), "ndarray")],
+)
+def test_non_numbers_are_type_errors(data, words: str) -> None:
+    with pytest.raises(TypeError, match=words):
+        Value(data)
+
+
+@pytest.mark.parametrize("data", [math.nan, math.inf, -math.inf])
+def test_non_finite_data_is_rejected(data: float) -> None:
+    with pytest.raises(ValueError, match="finite"):
+        Value(data)
+
+
+def test_label_must_be_a_string() -> None:
+    with pytest.raises(TypeError, match="label"):
+        Value(1.0, label=3)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("make", "error", "words"),
+    [
+        (lambda: Value(0.0).log(), ValueError, r"log: needs a positive input, got 0\.0"),
+        (lambda: Value(-2.0).log(), ValueError, r"log: .* got -2\.0"),
+        (lambda: Value(1.0) / 0, ZeroDivisionError, r"division: 1\.0 / 0"),
+        (lambda: 3 / Value(0.0), ZeroDivisionError, r"division: 3\.0 / 0"),
+        (lambda: Value(710.0).exp(), OverflowError, r"exp: .*710\.0"),
+        (lambda: Value(-2.0) ** Value(0.5), ValueError, r"power: -2\.0 \*\* b .*positive base"),
+        (lambda: Value(0.0) ** Value(2.0), ValueError, "positive base"),
+        (lambda: (-2.0) ** Value(0.5), ValueError, "positive base"),
+        (lambda: Value(-2.0) ** 0.5, ValueError, r"power: -2\.0 \*\* 0\.5 is not a real"),
+        (lambda: Value(0.0) ** -1, ZeroDivisionError, r"power: 0 \*\* -1"),
+        (lambda: Value(0.0) ** 0.5, ValueError, "infinite at x = 0"),
+        (lambda: Value(1e200) ** 2, OverflowError, "power: .*overflows"),
+        (lambda: Value(1.0) ** math.inf, ValueError, "exponent must be finite"),
+        (lambda: Value(1.0) + math.nan, ValueError, r"\+: operand must be finite"),
+        (lambda: Value(1.0) * "2", TypeError, r"unsupported operand for \*: Value and str"),
+        (lambda: [1.0] + Value(1.0), TypeError, "list"),
+        (lambda: Value(1.0).max(None), TypeError, "max: Value and NoneType"),
+        (lambda: Value.dot([1.0, 2.0], [1.0]), ValueError, "dot: 2 weights but 1 inputs"),
+        (lambda: Value.sum([Value(1.0), "x"]), TypeError, "sum: Value and str"),
+    ],
+)
+def test_bad_inputs_raise_clear_errors(make, error: type[Exception], words: str) -> None:
+    with pytest.raises(error, match=words):
+        make()
+
+
+def test_numpy_scalar_on_the_left_defers_to_value() -> None:
+    x = Value(3.0)
+    y = np.float64(2.0) * x
+    assert isinstance(y, Value) and y.data == 6.0
+    y.backward()
+    assert x.grad == 2.0
+
+
+def test_repr_shows_data_grad_label_and_op() -> None:
+    a = Value(2.0, "a")
+    assert repr(a) == "Value(data=2, grad=0, label='a')"
+    assert repr(a * 3) == "Value(data=6, grad=0, op='*')"
+    assert (a**2).op == "**2" and a.op == "" and a.is_leaf and not (a + 1).is_leaf
+
+
+# ---- memory: a graph holds no reference cycle -----------------------------------------------
+
+
+def _values_alive() -> int:
+    return sum(isinstance(o, Value) for o in gc.get_objects())
+
+
+def _frees_by_refcount(make_root) -> bool:
+    """True if dropping the last reference to the root frees every node with no gc help."""
+    gc.collect()
+    before = _values_alive()
+    was_enabled = gc.isenabled()
+    gc.disable()  # the cyclic collector must not run: reference counting alone must do it
+    try:
+        root = make_root()
+        assert _values_alive() > before
+        del root
+        freed = _values_alive() == before
+        found_garbage = gc.collect() > 0
+    finally:
+        if was_enabled:
+            gc.enable()
+    return freed and not found_garbage
+
+
+def test_graph_is_freed_without_the_cycle_collector() -> None:
+    def make_root() -> Value:
+        xs = [Value(float(i), f"x{i}") for i in range(1, 21)]
+        out = Value(0.0)
+        for i, x in enumerate(xs):
+            out = out + (x * xs[i - 1]).tanh() - x.exp().log() + x**2 / 3 + x.max(1.0)
+        root = Value.dot(xs, xs, out).sigmoid() + Value.sum(xs).relu() ** Value(0.5).abs()
+        root.backward()
+        return root
+
+    assert _frees_by_refcount(make_root)
+
+
+def test_cycle_check_fails_on_a_cyclic_graph() -> None:
+    # The check above must be able to fail: with a cycle made by hand (x -> y -> x),
+    # reference counting cannot free the nodes and the cyclic collector finds them.
+    def make_cyclic_root() -> Value:
+        x = Value(1.0)
+        y = x * 2
+        x.parents = (y,)
+        return y
+
+    assert not _frees_by_refcount(make_cyclic_root)
