@@ -1,0 +1,93 @@
+"""Seeded toy datasets in NumPy, for training small networks.
+
+Each returns ``(X, y)``: ``X`` a float64 array of shape (n, 2), ``y`` an int64 array of shape
+(n,) with class indices 0..K-1. The same seed gives the same data. For the hinge loss, map
+binary labels to -1/+1 with ``2 * y - 1``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import NDArray
+
+Dataset = tuple[NDArray[np.float64], NDArray[np.int64]]
+
+
+def _check(n: int, noise: float, minimum: int = 1) -> None:
+    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < minimum:
+        raise ValueError(f"n must be an int >= {minimum}, got {n!r}")
+    if not (np.isfinite(noise) and noise >= 0):
+        raise ValueError(f"noise must be a finite number >= 0, got {noise!r}")
+
+
+def _shuffled(X: NDArray[np.float64], y: NDArray[np.int64], rng: np.random.Generator) -> Dataset:
+    order = rng.permutation(len(y))
+    return X[order], y[order]
+
+
+def make_moons(n: int = 100, noise: float = 0.1, seed: int = 0) -> Dataset:
+    """Two interleaved half circles; y = 0 for the upper moon, 1 for the lower."""
+    _check(n, noise, minimum=2)
+    rng = np.random.default_rng(seed)
+    n_upper = n // 2
+    t_upper = np.linspace(0.0, np.pi, n_upper)
+    t_lower = np.linspace(0.0, np.pi, n - n_upper)
+    upper = np.column_stack([np.cos(t_upper), np.sin(t_upper)])
+    lower = np.column_stack([1.0 - np.cos(t_lower), 0.5 - np.sin(t_lower)])
+    X = np.vstack([upper, lower]) + rng.normal(0.0, noise, size=(n, 2))
+    y = np.concatenate([np.zeros(n_upper, np.int64), np.ones(n - n_upper, np.int64)])
+    return _shuffled(X, y, rng)
+
+
+def make_circles(n: int = 100, noise: float = 0.05, factor: float = 0.5, seed: int = 0) -> Dataset:
+    """A circle of radius ``factor`` inside one of radius 1; y = 0 outer, 1 inner."""
+    _check(n, noise, minimum=2)
+    if not 0.0 < factor < 1.0:
+        raise ValueError(f"factor must be in (0, 1), got {factor!r}")
+    rng = np.random.default_rng(seed)
+    n_outer = n // 2
+    t_outer = np.linspace(0.0, 2 * np.pi, n_outer, endpoint=False)
+    t_inner = np.linspace(0.0, 2 * np.pi, n - n_outer, endpoint=False)
+    outer = np.column_stack([np.cos(t_outer), np.sin(t_outer)])
+    inner = factor * np.column_stack([np.cos(t_inner), np.sin(t_inner)])
+    X = np.vstack([outer, inner]) + rng.normal(0.0, noise, size=(n, 2))
+    y = np.concatenate([np.zeros(n_outer, np.int64), np.ones(n - n_outer, np.int64)])
+    return _shuffled(X, y, rng)
+
+
+def make_blobs(n: int = 100, centers: int = 3, std: float = 1.0, seed: int = 0) -> Dataset:
+    """``centers`` Gaussian clusters with centres drawn in [-10, 10]^2; y = the cluster index."""
+    _check(n, std, minimum=centers)
+    if isinstance(centers, bool) or not isinstance(centers, int) or centers < 1:
+        raise ValueError(f"centers must be an int >= 1, got {centers!r}")
+    rng = np.random.default_rng(seed)
+    means = rng.uniform(-10.0, 10.0, size=(centers, 2))
+    y = np.arange(n, dtype=np.int64) % centers  # as even a split as n allows
+    X = means[y] + rng.normal(0.0, std, size=(n, 2))
+    return _shuffled(X, y, rng)
+
+
+def make_spiral(n: int = 300, classes: int = 3, noise: float = 0.2, seed: int = 0) -> Dataset:
+    """``classes`` arms of a spiral around the origin; y = the arm. Not linearly separable."""
+    _check(n, noise, minimum=classes)
+    if isinstance(classes, bool) or not isinstance(classes, int) or classes < 2:
+        raise ValueError(f"classes must be an int >= 2, got {classes!r}")
+    rng = np.random.default_rng(seed)
+    y = np.arange(n, dtype=np.int64) % classes
+    radius = np.empty(n)
+    for k in range(classes):
+        members = y == k
+        radius[members] = np.linspace(0.05, 1.0, members.sum())
+    angle = 4.0 * radius + y * (2 * np.pi / classes) + rng.normal(0.0, noise, n)
+    X = np.column_stack([radius * np.sin(angle), radius * np.cos(angle)])
+    return _shuffled(X, y, rng)
+
+
+def make_xor(n: int = 100, noise: float = 0.1, seed: int = 0) -> Dataset:
+    """Points around (±1, ±1); y = 1 where the two signs differ (the XOR of x1 > 0, x2 > 0)."""
+    _check(n, noise)
+    rng = np.random.default_rng(seed)
+    corners = rng.choice([-1.0, 1.0], size=(n, 2))
+    X = corners + rng.normal(0.0, noise, size=(n, 2))
+    y = (corners[:, 0] != corners[:, 1]).astype(np.int64)
+    return X, y

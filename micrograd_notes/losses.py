@@ -1,0 +1,89 @@
+"""Losses, each a mean over the batch and built from Value gates (so backward() just works).
+
+Label conventions: ``hinge`` takes labels in {-1, +1}; ``binary_cross_entropy`` takes
+{0, 1}; ``softmax_cross_entropy`` takes class indices 0..K-1.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+from micrograd_notes.engine import Value
+
+
+def _batch(preds: Sequence[object], targets: Sequence[object], name: str) -> int:
+    if len(preds) != len(targets):
+        raise ValueError(f"{name}: {len(preds)} predictions but {len(targets)} targets")
+    if not preds:
+        raise ValueError(f"{name}: the batch is empty")
+    return len(preds)
+
+
+def _mean(terms: list[Value]) -> Value:
+    return Value.sum(terms) * (1.0 / len(terms))
+
+
+def mse(preds: Sequence[Value], targets: Sequence[float]) -> Value:
+    """(1/n) Σ (p_i - t_i)^2: mean squared error over the batch."""
+    _batch(preds, targets, "mse")
+    return _mean([(p - float(t)) ** 2 for p, t in zip(preds, targets)])
+
+
+def hinge(scores: Sequence[Value], labels: Sequence[float]) -> Value:
+    """(1/n) Σ max(0, 1 - y_i s_i) for labels y_i in {-1, +1}: the max-margin loss."""
+    _batch(scores, labels, "hinge")
+    for y in labels:
+        if y not in (-1, 1):
+            raise ValueError(f"hinge: labels must be -1 or +1, got {y!r}")
+    return _mean([(1.0 - float(y) * s).relu() for s, y in zip(scores, labels)])
+
+
+def softplus(z: Value) -> Value:
+    """log(1 + e^z), computed without overflow for any z; d/dz = sigmoid(z)."""
+    # For z > 0 rewrite as z + log(1 + e^-z), so e is only ever raised to a non-positive power.
+    # Each branch is smooth, so the derivative is right at z = 0 too.
+    if z.data > 0.0:
+        return z + (1.0 + (-z).exp()).log()
+    return (1.0 + z.exp()).log()
+
+
+def binary_cross_entropy(logits: Sequence[Value], labels: Sequence[float]) -> Value:
+    """(1/n) Σ [softplus(z_i) - y_i z_i] = -mean of y log σ(z) + (1-y) log(1-σ(z)), from logits."""
+    _batch(logits, labels, "binary_cross_entropy")
+    for y in labels:
+        if y not in (0, 1):
+            raise ValueError(f"binary_cross_entropy: labels must be 0 or 1, got {y!r}")
+    return _mean([softplus(z) - float(y) * z for z, y in zip(logits, labels)])
+
+
+def log_sum_exp(zs: Sequence[Value]) -> Value:
+    """log Σ e^z_i, shifted by m = max z_i (a constant: it moves no gradient) so e^ never overflows."""
+    m = max(z.data for z in zs)
+    return Value.sum([(z - m).exp() for z in zs]).log() + m
+
+
+def softmax_cross_entropy(logits: Sequence[Sequence[Value]], labels: Sequence[int]) -> Value:
+    """(1/n) Σ [log Σ_k e^z_ik - z_iy_i]: -mean log softmax(z_i)[y_i], for class indices y_i."""
+    _batch(logits, labels, "softmax_cross_entropy")
+    terms = []
+    for row, y in zip(logits, labels):
+        if isinstance(y, bool) or not float(y).is_integer() or not 0 <= y < len(row):
+            raise ValueError(
+                f"softmax_cross_entropy: label {y!r} is not a class index in 0..{len(row) - 1}"
+            )
+        terms.append(log_sum_exp(row) - row[int(y)])
+    return _mean(terms)
+
+
+def l2(params: Sequence[Value], alpha: float) -> Value:
+    """alpha Σ p_i^2: L2 regularisation (one fused node: dot(p, p))."""
+    if not (math.isfinite(alpha) and alpha >= 0.0):
+        raise ValueError(f"l2: alpha must be a finite number >= 0, got {alpha!r}")
+    return Value.dot(params, params) * alpha
+
+
+def accuracy(scores: Sequence[Value], labels: Sequence[float]) -> float:
+    """Fraction of scores whose sign matches labels in {-1, +1} (score 0 counts as wrong)."""
+    _batch(scores, labels, "accuracy")
+    return sum((s.data > 0) == (y > 0) and s.data != 0 for s, y in zip(scores, labels)) / len(scores)

@@ -1,0 +1,208 @@
+"""Neural networks from scalars: Module, Neuron, Layer, MLP.
+
+A neuron computes act(w · x + b). By default the weighted sum is one fused ``dot`` node with
+2n + 1 parents; ``fused=False`` builds it from primitive ``*`` and ``+`` gates instead, which
+draws the way the notes do. Both give the same values and gradients, bit for bit.
+
+Initialisation is seeded and uniform on [-a, a]: a = sqrt(6 / nin) for relu (He: weight
+variance 2 / nin keeps the signal's size through relu, which zeroes half of it) and
+a = sqrt(3 / nin) otherwise (LeCun: variance 1 / nin). Biases start at 0.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from collections.abc import Iterator, Mapping, Sequence
+
+from micrograd_notes.engine import Operand, Value
+
+ACTIVATIONS = ("relu", "tanh", "sigmoid", "linear")
+
+
+def activate(z: Value, activation: str) -> Value:
+    """Apply a named activation to one value (``linear`` returns it unchanged)."""
+    if activation == "relu":
+        return z.relu()
+    if activation == "tanh":
+        return z.tanh()
+    if activation == "sigmoid":
+        return z.sigmoid()
+    if activation == "linear":
+        return z
+    raise ValueError(f"unknown activation {activation!r}; choose one of {', '.join(ACTIVATIONS)}")
+
+
+class Module:
+    """Something with parameters: a neuron, a layer, a network."""
+
+    def named_parameters(self) -> Iterator[tuple[str, Value]]:
+        """Each parameter with a dotted name, in a fixed order."""
+        return iter(())
+
+    def parameters(self) -> list[Value]:
+        """The parameters, in the order of ``named_parameters``."""
+        return [p for _, p in self.named_parameters()]
+
+    def zero_grad(self) -> None:
+        """Set every parameter's grad to 0 (backward() accumulates into leaves)."""
+        for p in self.parameters():
+            p.grad = 0.0
+
+    def state_dict(self) -> dict[str, float]:
+        """Parameter values by name."""
+        return {name: p.data for name, p in self.named_parameters()}
+
+    def load_state_dict(self, state: Mapping[str, float]) -> None:
+        """Set parameter values from ``state``, which must name exactly these parameters."""
+        params = dict(self.named_parameters())
+        missing, extra = params.keys() - state.keys(), state.keys() - params.keys()
+        if missing or extra:
+            raise KeyError(
+                f"state does not match the model: missing {sorted(missing)[:5]}, "
+                f"unexpected {sorted(extra)[:5]}"
+            )
+        for name, value in state.items():
+            if not isinstance(value, (int, float)) or not math.isfinite(value):
+                raise ValueError(f"parameter {name!r} must be a finite number, got {value!r}")
+        for name, p in params.items():
+            p.data = float(state[name])
+
+
+def _check_activation(activation: str) -> str:
+    if activation not in ACTIVATIONS:
+        raise ValueError(
+            f"unknown activation {activation!r}; choose one of {', '.join(ACTIVATIONS)}"
+        )
+    return activation
+
+
+def _check_count(n: object, what: str) -> int:
+    if isinstance(n, bool) or not isinstance(n, int) or n < 1:
+        raise ValueError(f"{what} must be a positive int, got {n!r}")
+    return n
+
+
+class Neuron(Module):
+    """act(w · x + b) for ``nin`` inputs."""
+
+    def __init__(
+        self,
+        nin: int,
+        activation: str = "relu",
+        *,
+        fused: bool = True,
+        rng: random.Random | None = None,
+    ) -> None:
+        self.nin = _check_count(nin, "nin")
+        self.activation = _check_activation(activation)
+        self.fused = fused
+        rng = rng if rng is not None else random.Random(0)
+        scale = math.sqrt((6.0 if activation == "relu" else 3.0) / nin)
+        self.w = [Value(rng.uniform(-scale, scale)) for _ in range(nin)]
+        self.b = Value(0.0)
+
+    def __call__(self, x: Sequence[Operand]) -> Value:
+        """act(w_1 x_1 + ... + w_n x_n + b)."""
+        if len(x) != self.nin:
+            raise ValueError(f"neuron expects {self.nin} inputs, got {len(x)}")
+        if self.fused:
+            z = Value.dot(self.w, x, self.b)
+        else:
+            # The same sum from primitive gates, added in the same order as the fused node.
+            z = self.w[0] * x[0]
+            for w, xi in zip(self.w[1:], x[1:]):
+                z = z + w * xi
+            z = z + self.b
+        return activate(z, self.activation)
+
+    def named_parameters(self) -> Iterator[tuple[str, Value]]:
+        for i, w in enumerate(self.w):
+            yield f"w.{i}", w
+        yield "b", self.b
+
+    def __repr__(self) -> str:
+        return f"Neuron({self.nin}, activation={self.activation!r}, fused={self.fused})"
+
+
+class Layer(Module):
+    """``nout`` neurons that all see the same ``nin`` inputs; returns a list, always."""
+
+    def __init__(
+        self,
+        nin: int,
+        nout: int,
+        activation: str = "relu",
+        *,
+        fused: bool = True,
+        rng: random.Random | None = None,
+    ) -> None:
+        _check_count(nout, "nout")
+        rng = rng if rng is not None else random.Random(0)
+        self.neurons = [Neuron(nin, activation, fused=fused, rng=rng) for _ in range(nout)]
+
+    def __call__(self, x: Sequence[Operand]) -> list[Value]:
+        """Each neuron's output, as a list even for a single neuron."""
+        return [n(x) for n in self.neurons]
+
+    def named_parameters(self) -> Iterator[tuple[str, Value]]:
+        for i, neuron in enumerate(self.neurons):
+            for name, p in neuron.named_parameters():
+                yield f"neurons.{i}.{name}", p
+
+    def __repr__(self) -> str:
+        first = self.neurons[0]
+        return f"Layer({first.nin}, {len(self.neurons)}, activation={first.activation!r})"
+
+
+class MLP(Module):
+    """A multi-layer perceptron: hidden layers with ``activation``, a last layer with ``last``."""
+
+    def __init__(
+        self,
+        nin: int,
+        nouts: Sequence[int],
+        activation: str = "relu",
+        *,
+        last: str = "linear",
+        fused: bool = True,
+        seed: int = 0,
+    ) -> None:
+        if not nouts:
+            raise ValueError("nouts must list at least one layer size")
+        self.nin = _check_count(nin, "nin")
+        self.nouts = [_check_count(n, "each layer size") for n in nouts]
+        self.activation = _check_activation(activation)
+        self.last = _check_activation(last)
+        self.fused = fused
+        self.seed = seed
+        rng = random.Random(seed)
+        sizes = [nin, *self.nouts]
+        self.layers = [
+            Layer(
+                sizes[i],
+                sizes[i + 1],
+                activation if i < len(self.nouts) - 1 else last,
+                fused=fused,
+                rng=rng,
+            )
+            for i in range(len(self.nouts))
+        ]
+
+    def __call__(self, x: Sequence[Operand]) -> list[Value]:
+        """The network's outputs for one input vector, as a list."""
+        out: Sequence[Operand] = x
+        for layer in self.layers:
+            out = layer(out)
+        return list(out)  # type: ignore[arg-type]
+
+    def named_parameters(self) -> Iterator[tuple[str, Value]]:
+        for i, layer in enumerate(self.layers):
+            for name, p in layer.named_parameters():
+                yield f"layers.{i}.{name}", p
+
+    def __repr__(self) -> str:
+        return (
+            f"MLP({self.nin}, {self.nouts}, activation={self.activation!r}, "
+            f"last={self.last!r}, fused={self.fused}, seed={self.seed})"
+        )

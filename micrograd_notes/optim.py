@@ -1,0 +1,99 @@
+"""Optimizers: SGD (with momentum and weight decay) and Adam, as PyTorch defines them."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+
+from micrograd_notes.engine import Value
+
+
+class Optimizer:
+    """Holds the parameters; ``step()`` moves them along their grads, ``zero_grad()`` clears."""
+
+    def __init__(self, params: Iterable[Value], lr: float) -> None:
+        self.params = list(params)
+        if not self.params:
+            raise ValueError("optimizer got an empty parameter list")
+        for p in self.params:
+            if not isinstance(p, Value):
+                raise TypeError(f"optimizer parameters must be Values, got {type(p).__name__}")
+        if not (math.isfinite(lr) and lr > 0.0):
+            raise ValueError(f"lr must be a finite number > 0, got {lr!r}")
+        self.lr = lr
+
+    def zero_grad(self) -> None:
+        """Set every parameter's grad to 0."""
+        for p in self.params:
+            p.grad = 0.0
+
+    def _grads(self) -> list[float]:
+        # A NaN or inf here would silently wreck every weight it touches: stop instead.
+        grads = [p.grad for p in self.params]
+        for i, g in enumerate(grads):
+            if not math.isfinite(g):
+                raise FloatingPointError(
+                    f"parameter {i} has a non-finite grad ({g}); lower the learning rate "
+                    "or check the loss"
+                )
+        return grads
+
+
+class SGD(Optimizer):
+    """v = momentum · v + (g + weight_decay · p);  p = p - lr · v."""
+
+    def __init__(
+        self,
+        params: Iterable[Value],
+        lr: float = 0.01,
+        momentum: float = 0.0,
+        weight_decay: float = 0.0,
+    ) -> None:
+        super().__init__(params, lr)
+        if not 0.0 <= momentum < 1.0:
+            raise ValueError(f"momentum must be in [0, 1), got {momentum!r}")
+        if not weight_decay >= 0.0:
+            raise ValueError(f"weight_decay must be >= 0, got {weight_decay!r}")
+        self.momentum = momentum
+        self.weight_decay = weight_decay
+        self.velocity = [0.0] * len(self.params)
+
+    def step(self) -> None:
+        """One update of every parameter."""
+        for i, (p, g) in enumerate(zip(self.params, self._grads())):
+            v = self.momentum * self.velocity[i] + g + self.weight_decay * p.data
+            self.velocity[i] = v
+            p.data -= self.lr * v
+
+
+class Adam(Optimizer):
+    """m, v = running means of g and g^2;  p = p - lr · m̂ / (sqrt(v̂) + eps), bias-corrected."""
+
+    def __init__(
+        self,
+        params: Iterable[Value],
+        lr: float = 1e-3,
+        betas: tuple[float, float] = (0.9, 0.999),
+        eps: float = 1e-8,
+    ) -> None:
+        super().__init__(params, lr)
+        if not all(0.0 <= b < 1.0 for b in betas) or len(betas) != 2:
+            raise ValueError(f"betas must be two numbers in [0, 1), got {betas!r}")
+        if not eps > 0.0:
+            raise ValueError(f"eps must be > 0, got {eps!r}")
+        self.betas = betas
+        self.eps = eps
+        self.t = 0
+        self.m = [0.0] * len(self.params)
+        self.v = [0.0] * len(self.params)
+
+    def step(self) -> None:
+        """One update of every parameter."""
+        self.t += 1
+        b1, b2 = self.betas
+        correction1, correction2 = 1.0 - b1**self.t, 1.0 - b2**self.t
+        for i, (p, g) in enumerate(zip(self.params, self._grads())):
+            self.m[i] = b1 * self.m[i] + (1.0 - b1) * g
+            self.v[i] = b2 * self.v[i] + (1.0 - b2) * g * g
+            m_hat, v_hat = self.m[i] / correction1, self.v[i] / correction2
+            p.data -= self.lr * m_hat / (math.sqrt(v_hat) + self.eps)

