@@ -45,7 +45,43 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--seed", type=_seed, default=0, help="data and weight seed (default 0)")
     demo.add_argument("--out", type=Path, default=Path("demo_out"), help="output folder")
     demo.add_argument("--no-progress", action="store_true", help="hide the progress bar")
+
+    draw = jobs.add_parser(
+        "draw",
+        help="draw the graph of an expression as SVG",
+        description="Build EXPR from Values, run backward(), and write its graph. EXPR may use "
+        "numbers, names, + - * / **, and relu sigmoid tanh exp log abs max min; "
+        "give every name a value, as in: micrograd-notes draw 'tanh(x*w + b)' x=1 w=-2 b=0.5",
+    )
+    draw.add_argument("expr", help="the expression, quoted")
+    draw.add_argument("values", nargs="*", metavar="NAME=NUMBER", help="a value for each name")
+    draw.add_argument("-o", "--output", type=Path, default=Path("graph.svg"),
+                      help="output file: .svg, .dot (or .png/.pdf with system Graphviz)")
+    draw.add_argument("--trace", action="store_true", help="print the backward pass, step by step")
+    draw.add_argument("--rankdir", choices=["LR", "TB"], default="LR", help="layout direction")
     return parser
+
+
+def run_draw(args: argparse.Namespace) -> int:
+    from micrograd_notes.expr import ExpressionError, parse, parse_assignments
+    from micrograd_notes.viz import RenderError, draw, trace_backward
+
+    try:
+        root = parse(args.expr, parse_assignments(args.values))
+        trace = trace_backward(root)  # runs backward() and records it
+        draw(root, rankdir=args.rankdir).save(args.output)
+    except (ExpressionError, ArithmeticError, ValueError, TypeError) as err:
+        # The engine's own errors (log of a negative, x / 0, ...) are the user's input too.
+        print(f"micrograd-notes draw: error: {err}", file=sys.stderr)
+        return 2
+    except (RenderError, OSError) as err:
+        print(f"micrograd-notes draw: error: {err}", file=sys.stderr)
+        return 1
+    print(f"{args.expr.strip()} = {root.data:.6g}")
+    if args.trace:
+        print(trace)
+    print(f"wrote {args.output}")
+    return 0
 
 
 def run_demo(args: argparse.Namespace) -> int:
@@ -81,6 +117,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "demo":
         return run_demo(args)
+    if args.command == "draw":
+        return run_draw(args)
     raise AssertionError(args.command)  # argparse only lets known commands through
 
 

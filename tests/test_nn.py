@@ -1,0 +1,135 @@
+"""Neurons, layers and MLPs: gradients, fused vs primitive sums, seeding, state."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from helpers import assert_close_lists, numerical_grads
+
+from micrograd_notes import Value
+from micrograd_notes.losses import mse
+from micrograd_notes.nn import MLP, Layer, Neuron
+
+BATCH = [[0.5, -1.2, 0.3], [-0.7, 0.1, 2.0], [1.5, 0.4, -0.6]]
+
+
+def _loss(model: MLP) -> Value:
+    outs = [model(x) for x in BATCH]
+    return Value.sum([o[0] * 0.7 - o[-1] for o in outs]).tanh() + mse([o[0] for o in outs], [1, -1, 0])
+
+
+@pytest.mark.parametrize("activation", ["relu", "tanh", "sigmoid", "linear"])
+@pytest.mark.parametrize("fused", [True, False])
+def test_mlp_gradients_match_central_differences(activation: str, fused: bool) -> None:
+    model = MLP(3, [5, 4, 2], activation, fused=fused, seed=3)
+    model.zero_grad()
+    _loss(model).backward()
+    params = model.parameters()
+    analytical = [p.grad for p in params]
+    assert any(analytical)
+    assert_close_lists(analytical, numerical_grads(params, lambda: _loss(model)), 1e-5, 1e-7)
+
+
+@pytest.mark.parametrize("activation", ["relu", "tanh", "sigmoid", "linear"])
+def test_fused_and_primitive_neurons_agree_bit_for_bit(activation: str) -> None:
+    fused, primitive = (MLP(3, [6, 6, 2], activation, fused=f, seed=1) for f in (True, False))
+    assert fused.state_dict() == primitive.state_dict()
+    loss_f, loss_p = _loss(fused), _loss(primitive)
+    assert loss_f.data == loss_p.data
+    loss_f.backward()
+    loss_p.backward()
+    assert [p.grad for p in fused.parameters()] == [p.grad for p in primitive.parameters()]
+
+
+def test_fused_neuron_is_one_node_primitive_is_many() -> None:
+    x = [1.0, 2.0, 3.0]
+    fused, primitive = Neuron(3, "linear"), Neuron(3, "linear", fused=False)
+    assert fused(x).op == "dot" and len(fused(x).parents) == 7
+    assert primitive(x).op == "+"
+
+
+def test_layer_returns_a_list_even_for_one_neuron() -> None:
+    out = Layer(2, 1)([1.0, 2.0])
+    assert isinstance(out, list) and len(out) == 1 and isinstance(out[0], Value)
+    assert isinstance(MLP(2, [3, 1])([1.0, 2.0]), list)
+
+
+def test_initialisation_is_seeded_and_scaled() -> None:
+    a, b, c = MLP(4, [8, 3], seed=7), MLP(4, [8, 3], seed=7), MLP(4, [8, 3], seed=8)
+    assert a.state_dict() == b.state_dict() != c.state_dict()
+    relu_bound = math.sqrt(6 / 4)
+    first = [w.data for n in a.layers[0].neurons for w in n.w]
+    assert max(map(abs, first)) <= relu_bound and max(map(abs, first)) > 0.5 * relu_bound
+    last = [w.data for n in a.layers[1].neurons for w in n.w]  # linear: LeCun bound
+    assert max(map(abs, last)) <= math.sqrt(3 / 8)
+    assert all(n.b.data == 0.0 for layer in a.layers for n in layer.neurons)
+
+
+def test_last_layer_is_linear_by_default() -> None:
+    model = MLP(2, [4, 3])
+    assert [layer.neurons[0].activation for layer in model.layers] == ["relu", "linear"]
+    assert MLP(2, [4, 3], "tanh", last="sigmoid").layers[1].neurons[0].activation == "sigmoid"
+
+
+def test_named_parameters_and_count() -> None:
+    model = MLP(2, [16, 16, 1])
+    names = [name for name, _ in model.named_parameters()]
+    assert len(names) == len(set(names)) == 2 * 16 + 16 + 16 * 16 + 16 + 16 + 1
+    assert names[:3] == ["layers.0.neurons.0.w.0", "layers.0.neurons.0.w.1", "layers.0.neurons.0.b"]
+    assert names[-1] == "layers.2.neurons.0.b"
+
+
+def test_zero_grad_clears_every_parameter() -> None:
+    model = MLP(2, [3, 1])
+    model([1.0, -1.0])[0].backward()
+    assert any(p.grad for p in model.parameters())
+    model.zero_grad()
+    assert all(p.grad == 0.0 for p in model.parameters())
+
+
+def test_state_dict_round_trip() -> None:
+    a, b = MLP(2, [3, 1], seed=1), MLP(2, [3, 1], seed=2)
+    b.load_state_dict(a.state_dict())
+    assert a([0.3, 0.4])[0].data == b([0.3, 0.4])[0].data
+
+
+@pytest.mark.parametrize(
+    ("state_change", "error", "words"),
+    [
+        (lambda s: s.pop("layers.0.neurons.0.b"), KeyError, "missing"),
+        (lambda s: s.update({"extra": 1.0}), KeyError, "unexpected"),
+        (lambda s: s.update({"layers.0.neurons.0.b": math.nan}), ValueError, "finite"),
+        (lambda s: s.update({"layers.0.neurons.0.b": "1"}), ValueError, "finite number"),
+    ],
+)
+def test_load_state_dict_rejects_mismatches(state_change, error, words: str) -> None:
+    model = MLP(2, [3, 1])
+    state = model.state_dict()
+    state_change(state)
+    with pytest.raises(error, match=words):
+        model.load_state_dict(state)
+
+
+@pytest.mark.parametrize(
+    ("make", "error", "words"),
+    [
+        (lambda: MLP(2, [3], "gelu"), ValueError, "unknown activation 'gelu'"),
+        (lambda: MLP(0, [3]), ValueError, "nin must be a positive int"),
+        (lambda: MLP(2, []), ValueError, "at least one layer"),
+        (lambda: MLP(2, [3, 0]), ValueError, "each layer size"),
+        (lambda: Neuron(2.5), ValueError, "nin"),  # type: ignore[arg-type]
+        (lambda: Neuron(2)([1.0]), ValueError, "neuron expects 2 inputs, got 1"),
+        (lambda: Neuron(2)([1.0, "a"]), TypeError, "dot: Value and str"),
+    ],
+)
+def test_bad_arguments_raise_clear_errors(make, error, words: str) -> None:
+    with pytest.raises(error, match=words):
+        make()
+
+
+def test_numpy_rows_are_accepted_as_inputs() -> None:
+    model = MLP(2, [3, 1])
+    row = np.array([0.25, -0.5])
+    assert model(row)[0].data == model(row.tolist())[0].data

