@@ -171,7 +171,7 @@ def main() -> None:
         name: (lambda cls=cls: run_dag_values(cls, leaves, recipe)) for name, cls in engines.items()
     }
     runners["plain floats"] = lambda: run_dag_floats(leaves, recipe)
-    times = interleaved(runners, args.repeats)
+    times = interleaved(runners, args.repeats, collect_inside=True)  # free is part of it
     ours = median_ms(times["micrograd_notes"])
     floor = median_ms(times["plain floats"])
 

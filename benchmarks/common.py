@@ -8,11 +8,17 @@ import time
 from collections.abc import Callable
 
 
-def interleaved(runners: dict[str, Callable[[], object]], repeats: int) -> dict[str, list[float]]:
+def interleaved(
+    runners: dict[str, Callable[[], object]], repeats: int, collect_inside: bool
+) -> dict[str, list[float]]:
     """Time each runner ``repeats`` times, taking turns, so machine noise hits all alike.
 
-    Each timing includes a ``gc.collect()`` at the end: an engine whose graphs hold
-    reference cycles pays here for the memory it leaves behind.
+    Every run starts after a ``gc.collect()``, so no engine pays for another's garbage.
+    With ``collect_inside`` the timing also includes a ``gc.collect()`` at the end: the
+    workload then includes freeing everything, and an engine whose graphs hold reference
+    cycles pays for collecting them. Without it, automatic collections during the run are
+    billed as they happen and what is left at the end is collected untimed, which
+    favours an engine that leaves cyclic garbage behind.
     """
     times: dict[str, list[float]] = {name: [] for name in runners}
     for _ in range(repeats):
@@ -20,7 +26,8 @@ def interleaved(runners: dict[str, Callable[[], object]], repeats: int) -> dict[
             gc.collect()
             start = time.perf_counter()
             run()
-            gc.collect()
+            if collect_inside:
+                gc.collect()
             times[name].append(time.perf_counter() - start)
     return times
 

@@ -150,8 +150,8 @@ class Value:
     @staticmethod
     def sum(values: Iterable[Operand]) -> Value:
         """One node for x_1 + ... + x_n (n parents), instead of a chain of n - 1 adds."""
-        parents = tuple(_lift(v, "sum") for v in values)
-        return _apply(SUM, *parents)
+        parents = tuple(_lift_all(list(values), "sum"))
+        return _node(SUM.forward(*parents), parents, SUM)
 
     @staticmethod
     def dot(ws: Iterable[Operand], xs: Iterable[Operand], bias: Operand | None = None) -> Value:
@@ -159,13 +159,18 @@ class Value:
 
         Its parents are interleaved, ``(w_1, x_1, ..., w_n, x_n)``, with ``b`` last when given.
         """
-        ws, xs = list(ws), list(xs)
-        if len(ws) != len(xs):
-            raise ValueError(f"dot: {len(ws)} weights but {len(xs)} inputs")
-        parents = [_lift(v, "dot") for pair in zip(ws, xs) for v in pair]
+        ws = ws if isinstance(ws, list) else list(ws)
+        xs = xs if isinstance(xs, list) else list(xs)
+        n = len(ws)
+        if n != len(xs):
+            raise ValueError(f"dot: {n} weights but {len(xs)} inputs")
+        parents: list[Operand] = [0.0] * (2 * n + (bias is not None))
+        parents[0 : 2 * n : 2] = ws  # slice assignment interleaves at C speed
+        parents[1 : 2 * n : 2] = xs
         if bias is not None:
-            parents.append(_lift(bias, "dot"))
-        return _apply(DOT, *parents)
+            parents[-1] = bias
+        lifted = tuple(_lift_all(parents, "dot"))
+        return _node(DOT.forward(*lifted), lifted, DOT)
 
     # ---- the backward pass --------------------------------------------------------------------
 
@@ -185,7 +190,8 @@ class Value:
             node.grad = 0.0
         self.grad = 1.0
         for node in reversed(inner):  # children before parents: each grad is complete
-            node._gate.backward(node)  # type: ignore[union-attr]
+            if node.grad:  # an up_diff of 0 sends 0 to every parent: skip the gate's work
+                node._gate.backward(node)  # type: ignore[union-attr]
 
 
 dot = Value.dot
@@ -206,18 +212,18 @@ _new_value = Value.__new__
 
 
 def _apply(gate: Gate, *parents: Value) -> Value:
-    """Run a gate forward on its parents' data and record the new node."""
-    return _node(gate.forward(*[p.data for p in parents]), parents, gate)
+    """Run a gate forward on its parents and record the new node."""
+    return _node(gate.forward(*parents), parents, gate)
 
 
 def _unary(gate: Gate, a: Value) -> Value:
     """``_apply`` for one parent, without the list and star-call (hot path)."""
-    return _node(gate.forward(a.data), (a,), gate)
+    return _node(gate.forward(a), (a,), gate)
 
 
 def _binary(gate: Gate, a: Value, b: Value) -> Value:
     """``_apply`` for two parents, without the list and star-call (hot path)."""
-    return _node(gate.forward(a.data, b.data), (a, b), gate)
+    return _node(gate.forward(a, b), (a, b), gate)
 
 
 def _as_float(data: object) -> float:
@@ -238,6 +244,16 @@ def _number(x: object, op: str) -> float:
     raise TypeError(f"unsupported operand for {op}: Value and {type(x).__name__} ({x!r})")
 
 
+def _lift_all(items: list[Operand], op: str) -> list[Value]:
+    """``_lift`` over a list, with a fast path when all are Values (checked at C speed)."""
+    if _ONLY_VALUE.issuperset(map(type, items)):
+        return items  # type: ignore[return-value]
+    return [_lift(x, op) for x in items]
+
+
+_ONLY_VALUE = frozenset({Value})
+
+
 def _lift(x: Operand, op: str) -> Value:
     """A Value as is; a plain number as a new constant leaf."""
     if isinstance(x, Value):
@@ -255,11 +271,13 @@ def _lift(x: Operand, op: str) -> Value:
 
 
 class Gate:
-    """An operation: ``forward`` on plain floats, ``backward`` adds into the parents' grads."""
+    """An operation: ``forward`` computes the output from the parents, ``backward`` adds
+    local_diff * up_diff into each parent's grad."""
 
     symbol = "?"
 
-    def forward(self, *xs: float) -> float:
+    def forward(self, *parents: Value) -> float:
+        """The output's value, from the parents' data."""
         raise NotImplementedError
 
     def backward(self, out: Value) -> None:
@@ -274,8 +292,8 @@ class Add(Gate):
 
     symbol = "+"
 
-    def forward(self, a: float, b: float) -> float:
-        return a + b
+    def forward(self, a: Value, b: Value) -> float:
+        return a.data + b.data
 
     def backward(self, out: Value) -> None:
         a, b = out.parents
@@ -288,8 +306,8 @@ class Sub(Gate):
 
     symbol = "-"
 
-    def forward(self, a: float, b: float) -> float:
-        return a - b
+    def forward(self, a: Value, b: Value) -> float:
+        return a.data - b.data
 
     def backward(self, out: Value) -> None:
         a, b = out.parents
@@ -302,8 +320,8 @@ class Mul(Gate):
 
     symbol = "*"
 
-    def forward(self, a: float, b: float) -> float:
-        return a * b
+    def forward(self, a: Value, b: Value) -> float:
+        return a.data * b.data
 
     def backward(self, out: Value) -> None:
         a, b = out.parents
@@ -316,10 +334,10 @@ class Div(Gate):
 
     symbol = "/"
 
-    def forward(self, a: float, b: float) -> float:
-        if b == 0.0:
-            raise ZeroDivisionError(f"division: {a!r} / 0 is undefined")
-        return a / b
+    def forward(self, a: Value, b: Value) -> float:
+        if b.data == 0.0:
+            raise ZeroDivisionError(f"division: {a.data!r} / 0 is undefined")
+        return a.data / b.data
 
     def backward(self, out: Value) -> None:
         a, b = out.parents
@@ -332,8 +350,8 @@ class Neg(Gate):
 
     symbol = "neg"
 
-    def forward(self, a: float) -> float:
-        return -a
+    def forward(self, a: Value) -> float:
+        return -a.data
 
     def backward(self, out: Value) -> None:
         (a,) = out.parents
@@ -347,8 +365,8 @@ class PowConst(Gate):
         self.k = k
         self.symbol = f"**{k:g}"
 
-    def forward(self, a: float) -> float:
-        k = self.k
+    def forward(self, base: Value) -> float:
+        a, k = base.data, self.k
         if a < 0.0 and not k.is_integer():
             raise ValueError(f"power: {a!r} ** {k!r} is not a real number")
         if a == 0.0 and k < 0.0:
@@ -385,7 +403,8 @@ class Pow(Gate):
 
     symbol = "**"
 
-    def forward(self, a: float, b: float) -> float:
+    def forward(self, base: Value, exponent: Value) -> float:
+        a, b = base.data, exponent.data
         if a <= 0.0:
             raise ValueError(
                 f"power: {a!r} ** b with a Value exponent needs a positive base "
@@ -407,11 +426,11 @@ class Exp(Gate):
 
     symbol = "exp"
 
-    def forward(self, a: float) -> float:
+    def forward(self, a: Value) -> float:
         try:
-            return math.exp(a)
+            return math.exp(a.data)
         except OverflowError:
-            raise OverflowError(f"exp: e ** {a!r} overflows a float (the limit is ~709.78)") from None
+            raise OverflowError(f"exp: e ** {a.data!r} overflows a float (the limit is ~709.78)") from None
 
     def backward(self, out: Value) -> None:
         (a,) = out.parents
@@ -423,10 +442,10 @@ class Log(Gate):
 
     symbol = "log"
 
-    def forward(self, a: float) -> float:
-        if a <= 0.0:
-            raise ValueError(f"log: needs a positive input, got {a!r}")
-        return math.log(a)
+    def forward(self, a: Value) -> float:
+        if a.data <= 0.0:
+            raise ValueError(f"log: needs a positive input, got {a.data!r}")
+        return math.log(a.data)
 
     def backward(self, out: Value) -> None:
         (a,) = out.parents
@@ -438,8 +457,8 @@ class Tanh(Gate):
 
     symbol = "tanh"
 
-    def forward(self, a: float) -> float:
-        return math.tanh(a)
+    def forward(self, a: Value) -> float:
+        return math.tanh(a.data)
 
     def backward(self, out: Value) -> None:
         (a,) = out.parents
@@ -451,11 +470,12 @@ class Sigmoid(Gate):
 
     symbol = "sigmoid"
 
-    def forward(self, a: float) -> float:
+    def forward(self, a: Value) -> float:
         # Only ever exponentiate a non-positive number, so e^x cannot overflow.
-        if a >= 0.0:
-            return 1.0 / (1.0 + math.exp(-a))
-        e = math.exp(a)
+        x = a.data
+        if x >= 0.0:
+            return 1.0 / (1.0 + math.exp(-x))
+        e = math.exp(x)
         return e / (1.0 + e)
 
     def backward(self, out: Value) -> None:
@@ -468,8 +488,8 @@ class ReLU(Gate):
 
     symbol = "relu"
 
-    def forward(self, a: float) -> float:
-        return a if a > 0.0 else 0.0
+    def forward(self, a: Value) -> float:
+        return a.data if a.data > 0.0 else 0.0
 
     def backward(self, out: Value) -> None:
         (a,) = out.parents
@@ -482,8 +502,8 @@ class Abs(Gate):
 
     symbol = "abs"
 
-    def forward(self, a: float) -> float:
-        return abs(a)
+    def forward(self, a: Value) -> float:
+        return abs(a.data)
 
     def backward(self, out: Value) -> None:
         (a,) = out.parents
@@ -498,8 +518,8 @@ class Max(Gate):
 
     symbol = "max"
 
-    def forward(self, a: float, b: float) -> float:
-        return a if a >= b else b
+    def forward(self, a: Value, b: Value) -> float:
+        return a.data if a.data >= b.data else b.data
 
     def backward(self, out: Value) -> None:
         a, b = out.parents
@@ -517,8 +537,8 @@ class Min(Gate):
 
     symbol = "min"
 
-    def forward(self, a: float, b: float) -> float:
-        return a if a <= b else b
+    def forward(self, a: Value, b: Value) -> float:
+        return a.data if a.data <= b.data else b.data
 
     def backward(self, out: Value) -> None:
         a, b = out.parents
@@ -536,10 +556,10 @@ class Sum(Gate):
 
     symbol = "sum"
 
-    def forward(self, *xs: float) -> float:
+    def forward(self, *xs: Value) -> float:
         total = 0.0
         for x in xs:  # left to right, exactly as a chain of + gates would add
-            total += x
+            total += x.data
         return total
 
     def backward(self, out: Value) -> None:
@@ -553,12 +573,14 @@ class Dot(Gate):
 
     symbol = "dot"
 
-    def forward(self, *wxb: float) -> float:
+    def forward(self, *wxb: Value) -> float:
+        # Add left to right, exactly as w_1*x_1 + w_2*x_2 + ... + b would: fused and primitive
+        # neurons agree bit for bit (sum() would not: it compensates rounding in 3.12+).
         total = 0.0
-        for i in range(0, len(wxb) - 1, 2):  # same order as w_1*x_1 + w_2*x_2 + ... + b
-            total += wxb[i] * wxb[i + 1]
+        for w, x in zip(wxb[0::2], wxb[1::2]):  # zip stops before a trailing bias
+            total += w.data * x.data
         if len(wxb) % 2:  # an odd count means a bias at the end
-            total += wxb[-1]
+            total += wxb[-1].data
         return total
 
     def backward(self, out: Value) -> None:

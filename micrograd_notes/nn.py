@@ -13,24 +13,21 @@ from __future__ import annotations
 
 import math
 import random
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 
 from micrograd_notes.engine import Operand, Value
 
-ACTIVATIONS = ("relu", "tanh", "sigmoid", "linear")
+def _identity(z: Value) -> Value:
+    return z
 
 
-def activate(z: Value, activation: str) -> Value:
-    """Apply a named activation to one value (``linear`` returns it unchanged)."""
-    if activation == "relu":
-        return z.relu()
-    if activation == "tanh":
-        return z.tanh()
-    if activation == "sigmoid":
-        return z.sigmoid()
-    if activation == "linear":
-        return z
-    raise ValueError(f"unknown activation {activation!r}; choose one of {', '.join(ACTIVATIONS)}")
+# Each activation as the Value method that applies it (``linear`` leaves z unchanged).
+ACTIVATIONS: dict[str, Callable[[Value], Value]] = {
+    "relu": Value.relu,
+    "tanh": Value.tanh,
+    "sigmoid": Value.sigmoid,
+    "linear": _identity,
+}
 
 
 class Module:
@@ -96,6 +93,7 @@ class Neuron(Module):
     ) -> None:
         self.nin = _check_count(nin, "nin")
         self.activation = _check_activation(activation)
+        self._activate = ACTIVATIONS[activation]
         self.fused = fused
         rng = rng if rng is not None else random.Random(0)
         scale = math.sqrt((6.0 if activation == "relu" else 3.0) / nin)
@@ -114,7 +112,7 @@ class Neuron(Module):
             for w, xi in zip(self.w[1:], x[1:]):
                 z = z + w * xi
             z = z + self.b
-        return activate(z, self.activation)
+        return self._activate(z)
 
     def named_parameters(self) -> Iterator[tuple[str, Value]]:
         for i, w in enumerate(self.w):
@@ -143,6 +141,8 @@ class Layer(Module):
 
     def __call__(self, x: Sequence[Operand]) -> list[Value]:
         """Each neuron's output, as a list even for a single neuron."""
+        # Lift plain numbers once, so all neurons share one leaf per input (not one each).
+        x = [v if isinstance(v, Value) else Value(v) for v in x]
         return [n(x) for n in self.neurons]
 
     def named_parameters(self) -> Iterator[tuple[str, Value]]:

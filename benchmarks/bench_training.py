@@ -1,0 +1,181 @@
+"""One training step of the demo, against micrograd 0.1.0 and hand-written plain floats.
+
+Run: ``pip install -e ".[bench]" && python benchmarks/bench_training.py``
+
+The step: MLP(2, [16, 16, 1]) on 100 moons points, hinge loss + L2, forward, backward and
+an SGD update. All three start from the same weights; the script first checks that they
+compute the same loss and gradients, then times them interleaved in one process. The
+plain-float version is the floor for pure Python: no graph, no nodes, just the arithmetic.
+
+Each run is timed as a training loop feels it: garbage collections that happen during the
+step count, and what an engine leaves behind is collected untimed before the next run
+(which favours micrograd, whose graphs are cyclic garbage).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import interleaved, median_ms, table  # noqa: E402
+
+from micrograd_notes import Value  # noqa: E402
+from micrograd_notes.data import make_moons  # noqa: E402
+from micrograd_notes.losses import hinge, l2  # noqa: E402
+from micrograd_notes.nn import MLP  # noqa: E402
+
+try:
+    from micrograd import nn as micrograd_nn
+except ImportError:  # the `bench` extra is not installed
+    micrograd_nn = None
+
+ALPHA = 1e-4
+LR = 0.5
+
+
+def ours_step(model: MLP, X: list[list[float]], y: list[float]) -> float:
+    """Forward, backward and SGD update with micrograd_notes (fused neurons, the default)."""
+    params = model.parameters()
+    scores = [model(x)[0] for x in X]
+    loss = hinge(scores, y) + l2(params, ALPHA)
+    model.zero_grad()
+    loss.backward()
+    for p in params:
+        p.data -= LR * p.grad
+    return loss.data
+
+
+def micrograd_step(model, X: list[list[float]], y: list[float]) -> float:
+    """The same step written as micrograd's own demo writes it."""
+    from micrograd.engine import Value as MValue
+
+    inputs = [list(map(MValue, x)) for x in X]
+    scores = list(map(model, inputs))
+    losses = [(1 + -yi * si).relu() for yi, si in zip(y, scores)]
+    data_loss = sum(losses) * (1.0 / len(losses))
+    reg_loss = ALPHA * sum(p * p for p in model.parameters())
+    total = data_loss + reg_loss
+    model.zero_grad()
+    total.backward()
+    for p in model.parameters():
+        p.data -= LR * p.grad
+    return total.data
+
+
+class FloatMLP:
+    """The same network as nested lists of floats, with its backward pass written by hand."""
+
+    def __init__(self, model: MLP) -> None:
+        self.W = [[[w.data for w in n.w] for n in layer.neurons] for layer in model.layers]
+        self.b = [[n.b.data for n in layer.neurons] for layer in model.layers]
+
+    def step(self, X: list[list[float]], y: list[float]) -> float:
+        W1, W2, W3 = self.W
+        b1, b2, b3 = self.b
+        gW = [[[0.0] * len(row) for row in W] for W in self.W]
+        gb = [[0.0] * len(b) for b in self.b]
+        gW1, gW2, gW3 = gW
+        gb1, gb2, gb3 = gb
+        n = len(X)
+        loss = 0.0
+        for x, yi in zip(X, y):
+            h1 = [max(sum(w * v for w, v in zip(row, x)) + b, 0.0) for row, b in zip(W1, b1)]
+            h2 = [max(sum(w * v for w, v in zip(row, h1)) + b, 0.0) for row, b in zip(W2, b2)]
+            s = sum(w * v for w, v in zip(W3[0], h2)) + b3[0]
+            margin = 1.0 - yi * s
+            if margin <= 0.0:
+                continue
+            loss += margin
+            ds = -yi / n
+            # Output layer: dW3 = ds h2, dh2 = ds W3.
+            gb3[0] += ds
+            row3 = gW3[0]
+            dh2 = []
+            for j, (h, w) in enumerate(zip(h2, W3[0])):
+                row3[j] += ds * h
+                dh2.append(ds * w if h > 0.0 else 0.0)  # relu'(z) folded in
+            # Hidden layer 2: dW2 = dz2 h1ᵀ, dh1 = W2ᵀ dz2.
+            dh1 = [0.0] * len(h1)
+            for i, dz in enumerate(dh2):
+                if dz == 0.0:
+                    continue
+                gb2[i] += dz
+                grow, wrow = gW2[i], W2[i]
+                for j, h in enumerate(h1):
+                    grow[j] += dz * h
+                    dh1[j] += dz * wrow[j]
+            # Hidden layer 1: dW1 = dz1 xᵀ.
+            for i, (dh, h) in enumerate(zip(dh1, h1)):
+                if h > 0.0:
+                    gb1[i] += dh
+                    gW1[i][0] += dh * x[0]
+                    gW1[i][1] += dh * x[1]
+        loss /= n
+        # L2 and the update.
+        for W, G, b, g in zip(self.W, gW, self.b, gb):
+            for row, grow in zip(W, G):
+                for j, w in enumerate(row):
+                    loss += ALPHA * w * w
+                    row[j] = w - LR * (grow[j] + 2.0 * ALPHA * w)
+            for j, bias in enumerate(b):
+                loss += ALPHA * bias * bias
+                b[j] = bias - LR * (g[j] + 2.0 * ALPHA * bias)
+        return loss
+
+
+def micrograd_model(model: MLP):
+    """A micrograd MLP holding our model's weights."""
+    theirs = micrograd_nn.MLP(2, [16, 16, 1])
+    for p_theirs, p_ours in zip(theirs.parameters(), model.parameters()):
+        p_theirs.data = p_ours.data
+    return theirs
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--repeats", type=int, default=15, help="interleaved rounds")
+    args = parser.parse_args()
+
+    X_np, y_np = make_moons(100, noise=0.1, seed=0)
+    X, y = X_np.tolist(), (2.0 * y_np - 1.0).tolist()
+    model = MLP(2, [16, 16, 1], seed=0)
+    # micrograd orders a neuron's parameters as w..., b, as we do: check the copy lines up.
+    floats = FloatMLP(model)
+    runners = {"micrograd_notes": lambda: ours_step(model, X, y)}
+    losses = {"plain floats": FloatMLP(model).step(X, y)}
+    if micrograd_nn is not None:
+        theirs = micrograd_model(model)
+        losses["micrograd 0.1.0"] = micrograd_step(micrograd_model(model), X, y)
+        runners["micrograd 0.1.0"] = lambda: micrograd_step(theirs, X, y)
+    else:
+        print("micrograd is not installed (pip install -e '.[bench]'): comparing with floats only")
+    stepped = MLP(2, [16, 16, 1], seed=0)
+    losses["micrograd_notes"] = ours_step(stepped, X, y)
+    reference = losses["plain floats"]
+    for name, value in losses.items():
+        assert abs(value - reference) <= 1e-9, (name, value, reference)
+    # The weights after one update agree too, so every gradient did.
+    check = FloatMLP(model)
+    check.step(X, y)
+    after = [w for layer in check.W for row in layer for w in row] + [b for bs in check.b for b in bs]
+    ours_after = [w.data for layer in stepped.layers for n in layer.neurons for w in n.w]
+    ours_after += [n.b.data for layer in stepped.layers for n in layer.neurons]
+    assert max(abs(a - b) for a, b in zip(after, ours_after)) <= 1e-12
+    print(f"all engines agree on the first step's loss ({reference:.10f}) and update")
+    runners["plain floats"] = lambda: floats.step(X, y)
+
+    times = interleaved(runners, args.repeats, collect_inside=False)
+    ours, floor = median_ms(times["micrograd_notes"]), median_ms(times["plain floats"])
+    print(f"\none demo training step (MLP(2, [16, 16, 1]), 100 points, hinge + L2, SGD), "
+          f"median of {args.repeats}")
+    rows = []
+    for name in runners:
+        ms = median_ms(times[name])
+        rows.append([name, f"{ms:,.1f} ms", f"{ms / ours:.1f}x", f"{ms / floor:.2f}x"])
+    print(table(rows, ["engine", "time per step", "vs micrograd_notes", "vs plain floats"]))
+
+
+if __name__ == "__main__":
+    main()
