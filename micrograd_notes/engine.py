@@ -150,7 +150,8 @@ class Value:
     @staticmethod
     def sum(values: Iterable[Operand]) -> Value:
         """One node for x_1 + ... + x_n (n parents), instead of a chain of n - 1 adds."""
-        parents = tuple(_lift_all(list(values), "sum"))
+        values = list(values)
+        parents = tuple(values if _all_values(values) else [_lift(v, "sum") for v in values])
         return _node(SUM.forward(*parents), parents, SUM)
 
     @staticmethod
@@ -169,7 +170,7 @@ class Value:
         parents[1 : 2 * n : 2] = xs
         if bias is not None:
             parents[-1] = bias
-        lifted = tuple(_lift_all(parents, "dot"))
+        lifted = tuple(parents if _all_values(parents) else [_lift(v, "dot") for v in parents])
         return _node(DOT.forward(*lifted), lifted, DOT)
 
     # ---- the backward pass --------------------------------------------------------------------
@@ -217,13 +218,25 @@ def _apply(gate: Gate, *parents: Value) -> Value:
 
 
 def _unary(gate: Gate, a: Value) -> Value:
-    """``_apply`` for one parent, without the list and star-call (hot path)."""
-    return _node(gate.forward(a), (a,), gate)
+    """``_apply`` for one parent, with ``_node`` written out: relu and friends run it most."""
+    out = _new_value(Value)
+    out.data = gate.forward(a)
+    out.grad = 0.0
+    out.label = ""
+    out.parents = (a,)
+    out._gate = gate
+    return out
 
 
 def _binary(gate: Gate, a: Value, b: Value) -> Value:
-    """``_apply`` for two parents, without the list and star-call (hot path)."""
-    return _node(gate.forward(a, b), (a, b), gate)
+    """``_apply`` for two parents, with ``_node`` written out: every + and * runs it."""
+    out = _new_value(Value)
+    out.data = gate.forward(a, b)
+    out.grad = 0.0
+    out.label = ""
+    out.parents = (a, b)
+    out._gate = gate
+    return out
 
 
 def _as_float(data: object) -> float:
@@ -244,11 +257,9 @@ def _number(x: object, op: str) -> float:
     raise TypeError(f"unsupported operand for {op}: Value and {type(x).__name__} ({x!r})")
 
 
-def _lift_all(items: list[Operand], op: str) -> list[Value]:
-    """``_lift`` over a list, with a fast path when all are Values (checked at C speed)."""
-    if _ONLY_VALUE.issuperset(map(type, items)):
-        return items  # type: ignore[return-value]
-    return [_lift(x, op) for x in items]
+def _all_values(items: list[Operand]) -> bool:
+    """True if every item is exactly a Value: one C-level pass instead of a Python loop."""
+    return _ONLY_VALUE.issuperset(map(type, items))
 
 
 _ONLY_VALUE = frozenset({Value})

@@ -38,6 +38,7 @@ def topological_order(root: N, *, leaves: bool = True) -> list[N]:
     stack: list[tuple[N, Iterator[N]]] = [(root, iter(root.parents))]
     # Bound methods as locals: this loop runs once per edge of the graph.
     push, pop, seen, finish = stack.append, stack.pop, visited.add, order.append
+    all_seen = visited.issuperset
     while stack:
         node, pending = stack[-1]
         for parent in pending:
@@ -45,11 +46,17 @@ def topological_order(root: N, *, leaves: bool = True) -> list[N]:
                 continue
             seen(parent)
             grandparents = parent.parents
-            if grandparents:
+            if not grandparents:  # a leaf is finished as soon as it is found
+                if leaves:
+                    finish(parent)
+            elif all_seen(grandparents):
+                # Its parents are all finished already (shared weights and inputs make
+                # this the common case): finish it now, checked at C speed, without
+                # pushing it. The order is the same as if it had been pushed.
+                finish(parent)
+            else:
                 push((parent, iter(grandparents)))
                 break
-            if leaves:  # a leaf is finished as soon as it is found: no need to push it
-                finish(parent)
         else:
             pop()
             finish(node)
