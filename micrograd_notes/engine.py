@@ -61,6 +61,11 @@ class Value:
         return "" if self._gate is None else self._gate.symbol
 
     @property
+    def gate(self) -> Gate | None:
+        """The gate that made this value (its forward and local derivatives); None for a leaf."""
+        return self._gate
+
+    @property
     def is_leaf(self) -> bool:
         """True for a value made by hand (an input, a weight or a constant)."""
         return self._gate is None

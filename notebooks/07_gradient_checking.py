@@ -1,0 +1,121 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # 7. Checking gradients
+#
+# **Question:** how do we know a gradient is right?
+#
+# We compare it with a finite difference: nudge the input both ways and measure the slope.
+# That needs a choice of nudge size, and the choice matters. Then we use the package's checkers,
+# including one that points at the exact node whose derivative is wrong.
+
+# %%
+import math
+
+import matplotlib.pyplot as plt
+import numpy as np
+
+from micrograd_notes import GradcheckError, Value, central_difference, check_graph, engine, gradcheck
+
+# %% [markdown]
+# ## How big a nudge?
+#
+# The one-sided difference (f(x + h) − f(x)) / h is off by about h · f″/2 (truncation). The
+# central difference (f(x + h) − f(x − h)) / 2h cancels that term and is off by about
+# h² · f‴/6. Both also suffer round-off: f is only known to about 1e-16 relative, and dividing
+# by h magnifies that to about 1e-16/h. Small h fights truncation, large h fights round-off.
+# On a log-log plot this shows as a V.
+
+# %%
+x0, exact = 1.0, math.exp(1.0)  # d/dx e^x = e^x
+hs = np.logspace(-13, -1, 49)
+one_sided = [abs((math.exp(x0 + h) - math.exp(x0)) / h - exact) for h in hs]
+central = [abs(central_difference(math.exp, x0, eps=h) - exact) for h in hs]
+
+fig, ax = plt.subplots(figsize=(5.5, 3.8))
+ax.loglog(hs, one_sided, "o-", ms=3, label="one-sided: error ~ h")
+ax.loglog(hs, central, "o-", ms=3, label="central: error ~ h²")
+ax.set(xlabel="nudge h", ylabel="|error|", title="error of the numerical derivative of eˣ at 1")
+ax.legend()
+plt.show()
+
+best_one, best_central = hs[int(np.argmin(one_sided))], hs[int(np.argmin(central))]
+print(f"best h: one-sided {best_one:.0e} (error {min(one_sided):.1e}), "
+      f"central {best_central:.0e} (error {min(central):.1e})")
+assert min(central) < 1e-9 < min(one_sided)
+assert 1e-7 <= best_central <= 1e-3 and best_one < best_central
+
+# %% [markdown]
+# The central difference is both more accurate and happiest with a larger nudge (about
+# 1e-5 to 1e-6 here), which is why the checkers default to eps = 1e-6.
+#
+# ## gradcheck: backward() against central differences
+#
+# `gradcheck` calls the function on fresh copies of the inputs, back-propagates, and compares
+# each input's grad with the central difference. It raises on a mismatch, or returns a report.
+
+# %%
+def f(x, y):
+    return (x * y).tanh() + (x / y).exp() - y.log() * x**2
+
+
+report = gradcheck(f, [Value(0.7, "x"), Value(1.9, "y")])
+print(report)
+assert report.ok
+
+# %% [markdown]
+# ## A broken gate, caught
+#
+# Now break something on purpose: a multiplication gate that forgets to swap its inputs
+# (it gives a the gradient a · up_diff instead of b · up_diff). `gradcheck` notices that the
+# inputs' gradients are wrong...
+
+# %%
+class ForgetfulMul(engine.Mul):
+    def backward(self, out):
+        a, b = out.parents
+        a.grad += a.data * out.grad  # should be b.data
+        b.grad += b.data * out.grad  # should be a.data
+
+
+healthy = engine.MUL
+engine.MUL = ForgetfulMul()  # every * from here on uses the broken gate
+try:
+    try:
+        gradcheck(f, [Value(0.7, "x"), Value(1.9, "y")])
+        caught = None
+    except GradcheckError as err:
+        caught = err
+    print(caught)
+    assert caught is not None and len(caught.report.mismatches) == 2
+
+    # ...and check_graph says where.
+    x, y = Value(0.7, "x"), Value(1.9, "y")
+    root = f(x, y)
+    report = check_graph(root, raise_exception=False)
+finally:
+    engine.MUL = healthy
+
+print(report)
+assert report.mismatches and all("(*" in m.where for m in report.mismatches)
+assert not any(op in m.where for m in report.mismatches for op in ("(tanh", "(exp", "(log", "(/"))
+
+# %% [markdown]
+# `gradcheck` can only say that the gradients at the inputs are off. `check_graph` re-runs
+# every node's gate on its parents' data and compares that node's own local derivatives with
+# finite differences of the gate, so it names the `*` nodes and the parent slots that are wrong,
+# and clears the others.
+#
+# **Answer:** trust a gradient once it matches a central difference with a sensible nudge; when
+# it doesn't, check the graph node by node to find the gate at fault.
