@@ -21,9 +21,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import interleaved, median_ms, table  # noqa: E402
+from common import interleaved, median_ms, table
 
-from micrograd_notes import Value  # noqa: E402
+from micrograd_notes import Value
 
 try:
     from micrograd.engine import Value as MicrogradValue
@@ -63,7 +63,9 @@ def dag_recipe(n_ops: int, seed: int = 0) -> tuple[list[float], list[tuple[int, 
     return leaves, recipe
 
 
-def build_dag_nodes(value_cls: type, leaves: list[float], recipe: list[tuple[int, int, int]]) -> list[object]:
+def build_dag_nodes(
+    value_cls: type, leaves: list[float], recipe: list[tuple[int, int, int]]
+) -> list[object]:
     nodes = [value_cls(x) for x in leaves]
     for op, i, j in recipe:
         if op == 0:
@@ -75,7 +77,9 @@ def build_dag_nodes(value_cls: type, leaves: list[float], recipe: list[tuple[int
     return nodes
 
 
-def run_dag_values(value_cls: type, leaves: list[float], recipe: list[tuple[int, int, int]]) -> float:
+def run_dag_values(
+    value_cls: type, leaves: list[float], recipe: list[tuple[int, int, int]]
+) -> float:
     """Build the DAG from ``value_cls`` nodes, back-propagate from its root, then free it."""
     nodes = build_dag_nodes(value_cls, leaves, recipe)
     nodes[-1].backward()
@@ -175,7 +179,10 @@ def main() -> None:
     ours = median_ms(times["micrograd_notes"])
     floor = median_ms(times["plain floats"])
 
-    print(f"\n(a) random DAG, {args.ops:,} ops + {len(recipe) - args.ops:,} adds summing its sinks: build + backward + free, median of {args.repeats}")
+    print(
+        f"\n(a) random DAG, {args.ops:,} ops + {len(recipe) - args.ops:,} adds summing its "
+        f"sinks: build + backward + free, median of {args.repeats}"
+    )
     rows = []
     for name in runners:
         ms = median_ms(times[name])
@@ -193,14 +200,19 @@ def main() -> None:
             timing = f"{1000 * (time.perf_counter() - start):,.0f} ms"
         else:
             timing = "fails (RecursionError)"
-        shown = f">= {deepest:,}" if deepest == depths[-1] else f"{deepest:,}" if deepest else "< 1,000"
+        shown = (
+            f">= {deepest:,}" if deepest == depths[-1] else f"{deepest:,}" if deepest else "< 1,000"
+        )
         rows.append([name, shown, timing])
     print(table(rows, ["engine", "deepest of 10^3..10^6", f"time at {args.chain:,}"]))
 
     print("\n(c) memory per node of a live DAG (tracemalloc, 100k ops)")
     small_leaves, small_recipe = dag_recipe(100_000, seed=1)
     rows = [
-        [name, f"{bytes_per_node(lambda cls=cls: build_dag_nodes(cls, small_leaves, small_recipe)):.0f} B"]
+        [
+            name,
+            f"{bytes_per_node(lambda c=cls: build_dag_nodes(c, small_leaves, small_recipe)):.0f} B",
+        ]
         for name, cls in engines.items()
     ]
     print(table(rows, ["engine", "bytes per node"]))

@@ -21,12 +21,11 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import interleaved, median_ms, table  # noqa: E402
+from common import interleaved, median_ms, table
 
-from micrograd_notes import Value  # noqa: E402
-from micrograd_notes.data import make_moons  # noqa: E402
-from micrograd_notes.losses import hinge, l2  # noqa: E402
-from micrograd_notes.nn import MLP  # noqa: E402
+from micrograd_notes.data import make_moons
+from micrograd_notes.losses import hinge, l2
+from micrograd_notes.nn import MLP
 
 try:
     from micrograd import nn as micrograd_nn
@@ -162,19 +161,25 @@ def main() -> None:
     # The weights after one update agree too, so every gradient did.
     check = FloatMLP(model)
     check.step(X, y)
-    after = [w for layer in check.W for row in layer for w in row] + [b for bs in check.b for b in bs]
+    after = [w for layer in check.W for row in layer for w in row] + [
+        b for bs in check.b for b in bs
+    ]
     ours_after = [w.data for layer in stepped.layers for n in layer.neurons for w in n.w]
     ours_after += [n.b.data for layer in stepped.layers for n in layer.neurons]
     assert max(abs(a - b) for a, b in zip(after, ours_after)) <= 1e-12
     print(f"all engines agree on the first step's loss ({reference:.10f}) and update")
     runners["plain floats"] = lambda: floats.step(X, y)
 
-    blocks = {name: (lambda run=run: [run() for _ in range(args.block)]) for name, run in runners.items()}
+    blocks = {
+        name: (lambda run=run: [run() for _ in range(args.block)]) for name, run in runners.items()
+    }
     times = interleaved(blocks, args.repeats, collect_inside=False)
     per_step = {name: median_ms(t) / args.block for name, t in times.items()}
     ours, floor = per_step["micrograd_notes"], per_step["plain floats"]
-    print(f"\none demo training step (MLP(2, [16, 16, 1]), 100 points, hinge + L2, SGD): "
-          f"median of {args.repeats} blocks of {args.block} steps")
+    print(
+        f"\none demo training step (MLP(2, [16, 16, 1]), 100 points, hinge + L2, SGD): "
+        f"median of {args.repeats} blocks of {args.block} steps"
+    )
     rows = []
     for name in runners:
         ms = per_step[name]

@@ -55,8 +55,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     draw.add_argument("expr", help="the expression, quoted")
     draw.add_argument("values", nargs="*", metavar="NAME=NUMBER", help="a value for each name")
-    draw.add_argument("-o", "--output", type=Path, default=Path("graph.svg"),
-                      help="output file: .svg, .dot (or .png/.pdf with system Graphviz)")
+    draw.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        default=Path("graph.svg"),
+        help="output file: .svg, .dot (or .png/.pdf with system Graphviz)",
+    )
     draw.add_argument("--trace", action="store_true", help="print the backward pass, step by step")
     draw.add_argument("--rankdir", choices=["LR", "TB"], default="LR", help="layout direction")
     return parser

@@ -15,6 +15,7 @@ import numpy as np
 from tqdm import tqdm
 
 from micrograd_notes import data as datasets
+from micrograd_notes.engine import Value
 from micrograd_notes.losses import accuracy, hinge, l2
 from micrograd_notes.nn import MLP
 from micrograd_notes.optim import SGD
@@ -114,16 +115,10 @@ def draw_one_neuron(model: MLP, x: list[float], path: Path) -> None:
     for i, w in enumerate(neuron.w):
         w.label = f"w{i + 1}"
     neuron.b.label = "b"
-    out = neuron([_leaf(v, f"x{i + 1}") for i, v in enumerate(x)])
+    out = neuron([Value(v, f"x{i + 1}") for i, v in enumerate(x)])
     out.label = "out"
     out.backward()
     draw(out, params=neuron.parameters()).save(path)
-
-
-def _leaf(value: float, label: str):  # noqa: ANN202 - a Value, imported lazily above
-    from micrograd_notes.engine import Value
-
-    return Value(value, label)
 
 
 def run(

@@ -24,7 +24,7 @@ from __future__ import annotations
 import math
 import numbers
 from collections.abc import Iterable
-from typing import Union
+from typing import Any, Union
 
 from micrograd_notes.graph import topological_order
 
@@ -156,7 +156,9 @@ class Value:
     def sum(values: Iterable[Operand]) -> Value:
         """One node for x_1 + ... + x_n (n parents), instead of a chain of n - 1 adds."""
         values = list(values)
-        parents = tuple(values if _all_values(values) else [_lift(v, "sum") for v in values])
+        parents: tuple[Value, ...] = tuple(
+            values if _all_values(values) else [_lift(v, "sum") for v in values]  # type: ignore[arg-type]
+        )
         return _node(SUM.forward(*parents), parents, SUM)
 
     @staticmethod
@@ -175,7 +177,9 @@ class Value:
         parents[1 : 2 * n : 2] = xs
         if bias is not None:
             parents[-1] = bias
-        lifted = tuple(parents if _all_values(parents) else [_lift(v, "dot") for v in parents])
+        lifted: tuple[Value, ...] = tuple(
+            parents if _all_values(parents) else [_lift(v, "dot") for v in parents]  # type: ignore[arg-type]
+        )
         return _node(DOT.forward(*lifted), lifted, DOT)
 
     # ---- the backward pass --------------------------------------------------------------------
@@ -292,7 +296,8 @@ class Gate:
 
     symbol = "?"
 
-    def forward(self, *parents: Value) -> float:
+    # Each gate takes its own fixed parents (a, b, ...); ``**_`` only lets them say so to mypy.
+    def forward(self, *parents: Any, **_: Any) -> float:
         """The output's value, from the parents' data."""
         raise NotImplementedError
 
@@ -390,7 +395,7 @@ class PowConst(Gate):
         if a == 0.0 and 0.0 < k < 1.0:
             raise ValueError(f"power: the derivative of x ** {k!r} is infinite at x = 0")
         try:
-            return a**k
+            return float(a**k)
         except OverflowError:
             raise OverflowError(f"power: {a!r} ** {k!r} overflows a float") from None
 
@@ -427,7 +432,7 @@ class Pow(Gate):
                 "(its derivative in b is a^b ln a); use a number exponent for this base"
             )
         try:
-            return a**b
+            return float(a**b)
         except OverflowError:
             raise OverflowError(f"power: {a!r} ** {b!r} overflows a float") from None
 
@@ -446,7 +451,9 @@ class Exp(Gate):
         try:
             return math.exp(a.data)
         except OverflowError:
-            raise OverflowError(f"exp: e ** {a.data!r} overflows a float (the limit is ~709.78)") from None
+            raise OverflowError(
+                f"exp: e ** {a.data!r} overflows a float (the limit is ~709.78)"
+            ) from None
 
     def backward(self, out: Value) -> None:
         (a,) = out.parents

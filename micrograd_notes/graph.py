@@ -1,9 +1,9 @@
 """Walking a computation graph: topological order, nodes and edges.
 
 Works on any object with a ``parents`` tuple (a leaf has ``()``) that hashes by identity
-(the default for Python objects); it knows nothing of ``Value``. Every walk is iterative, so a chain far deeper than Python's recursion limit
-is fine, and every walk follows parents in tuple order, so the same program always
-gives the same order.
+(the default for Python objects); it knows nothing of ``Value``. Every walk is iterative, so
+a chain far deeper than Python's recursion limit is fine, and every walk follows parents in
+tuple order, so the same program always gives the same order.
 """
 
 from __future__ import annotations

@@ -58,7 +58,10 @@ def binary_cross_entropy(logits: Sequence[Value], labels: Sequence[float]) -> Va
 
 
 def log_sum_exp(zs: Sequence[Value]) -> Value:
-    """log Σ e^z_i, shifted by m = max z_i (a constant: it moves no gradient) so e^ never overflows."""
+    """log Σ e^z_i = m + log Σ e^(z_i - m) with m = max z_i, so e^ never overflows.
+
+    m is a plain number, not a Value: the shift cancels out and moves no gradient.
+    """
     m = max(z.data for z in zs)
     return Value.sum([(z - m).exp() for z in zs]).log() + m
 
@@ -86,4 +89,6 @@ def l2(params: Sequence[Value], alpha: float) -> Value:
 def accuracy(scores: Sequence[Value], labels: Sequence[float]) -> float:
     """Fraction of scores whose sign matches labels in {-1, +1} (score 0 counts as wrong)."""
     _batch(scores, labels, "accuracy")
-    return sum((s.data > 0) == (y > 0) and s.data != 0 for s, y in zip(scores, labels)) / len(scores)
+    return sum((s.data > 0) == (y > 0) and s.data != 0 for s, y in zip(scores, labels)) / len(
+        scores
+    )

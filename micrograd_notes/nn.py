@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 
 from micrograd_notes.engine import Operand, Value
 
+
 def _identity(z: Value) -> Value:
     return z
 

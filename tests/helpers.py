@@ -7,7 +7,9 @@ from collections.abc import Callable, Sequence
 from micrograd_notes import Value
 
 
-def numerical_grads(params: Sequence[Value], loss: Callable[[], Value], eps: float = 1e-6) -> list[float]:
+def numerical_grads(
+    params: Sequence[Value], loss: Callable[[], Value], eps: float = 1e-6
+) -> list[float]:
     """d loss / d p for each parameter by central differences, nudging p.data in place."""
     grads = []
     for p in params:
@@ -21,7 +23,9 @@ def numerical_grads(params: Sequence[Value], loss: Callable[[], Value], eps: flo
     return grads
 
 
-def assert_close_lists(got: Sequence[float], want: Sequence[float], rtol: float, atol: float) -> None:
+def assert_close_lists(
+    got: Sequence[float], want: Sequence[float], rtol: float, atol: float
+) -> None:
     """Element-wise |got - want| <= atol + rtol |want|, naming the first bad index."""
     assert len(got) == len(want)
     for i, (g, w) in enumerate(zip(got, want)):

@@ -31,9 +31,26 @@ def test_demo_default_run_reaches_full_accuracy(tmp_path: Path, capsys) -> None:
 
 def test_demo_short_run_through_python_m(tmp_path: Path) -> None:
     done = subprocess.run(
-        [sys.executable, "-m", "micrograd_notes", "demo", "--steps", "3", "--samples", "20",
-         "--dataset", "circles", "--seed", "4", "--out", str(tmp_path / "o")],
-        capture_output=True, text=True, timeout=300, check=False,
+        [
+            sys.executable,
+            "-m",
+            "micrograd_notes",
+            "demo",
+            "--steps",
+            "3",
+            "--samples",
+            "20",
+            "--dataset",
+            "circles",
+            "--seed",
+            "4",
+            "--out",
+            str(tmp_path / "o"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
     )
     assert done.returncode == 0, done.stderr
     assert "for 3 steps" in done.stdout and "circles" in done.stdout

@@ -192,8 +192,14 @@ def test_real_numbers_convert_to_float(data) -> None:
 
 @pytest.mark.parametrize(
     ("data", "words"),
-    [("1.0", "str"), (None, "NoneType"), ([1.0], "list"), (1 + 2j, "complex"),
-     (Value(1.0), "got a Value"), (np.array([1.0, 2.0]), "ndarray")],
+    [
+        ("1.0", "str"),
+        (None, "NoneType"),
+        ([1.0], "list"),
+        (1 + 2j, "complex"),
+        (Value(1.0), "got a Value"),
+        (np.array([1.0, 2.0]), "ndarray"),
+    ],
 )
 def test_non_numbers_are_type_errors(data, words: str) -> None:
     with pytest.raises(TypeError, match=words):
@@ -229,7 +235,7 @@ def test_label_must_be_a_string() -> None:
         (lambda: Value(1.0) ** math.inf, ValueError, "exponent must be finite"),
         (lambda: Value(1.0) + math.nan, ValueError, r"\+: operand must be finite"),
         (lambda: Value(1.0) * "2", TypeError, r"unsupported operand for \*: Value and str"),
-        (lambda: [1.0] + Value(1.0), TypeError, "list"),
+        (lambda: [1.0] + Value(1.0), TypeError, "list"),  # noqa: RUF005 - the point of the test
         (lambda: Value(1.0).max(None), TypeError, "max: Value and NoneType"),
         (lambda: Value.dot([1.0, 2.0], [1.0]), ValueError, "dot: 2 weights but 1 inputs"),
         (lambda: Value.sum([Value(1.0), "x"]), TypeError, "sum: Value and str"),

@@ -15,7 +15,11 @@ from micrograd_notes.expr import ExpressionError, parse, parse_assignments
         ("x * w + b", {"x": 2.0, "w": 3.0, "b": -1.0}, 5.0),
         ("tanh(x) + relu(-x) + sigmoid(0)", {"x": 0.5}, math.tanh(0.5) + 0.5),
         ("x ** 2 + (-x) ** 3 + 2 ** x", {"x": -2.0}, 4 + 8 + 0.25),
-        ("max(x, y) - min(x, y) + abs(-x) / exp(0) + log(y)", {"x": 1.0, "y": 3.0}, 2 + 1 + math.log(3)),
+        (
+            "max(x, y) - min(x, y) + abs(-x) / exp(0) + log(y)",
+            {"x": 1.0, "y": 3.0},
+            2 + 1 + math.log(3),
+        ),
         ("+x - -x", {"x": 1.5}, 3.0),
     ],
 )
@@ -64,8 +68,12 @@ def test_refuses_with_a_clear_reason(text: str, values: dict, words: str) -> Non
 
 def test_parse_assignments() -> None:
     assert parse_assignments(["x=2", " y = -1.5"]) == {"x": 2.0, "y": -1.5}
-    for bad, words in [("x", "NAME=NUMBER"), ("1x=2", "NAME=NUMBER"), ("x=a", "not a number"),
-                       ("x=nan", "finite")]:
+    for bad, words in [
+        ("x", "NAME=NUMBER"),
+        ("1x=2", "NAME=NUMBER"),
+        ("x=a", "not a number"),
+        ("x=nan", "finite"),
+    ]:
         with pytest.raises(ExpressionError, match=words):
             parse_assignments([bad])
     with pytest.raises(ExpressionError, match="given twice"):

@@ -1,4 +1,4 @@
-"""Gradient checkers: each one passes on right derivatives and fails, naming the culprit, on wrong ones."""
+"""Gradient checkers: each passes on right derivatives and names the culprit on wrong ones."""
 
 from __future__ import annotations
 
@@ -33,7 +33,9 @@ def test_central_difference_picks_the_argument() -> None:
     assert central_difference(f, 3.0, 2.0, arg=1) == pytest.approx(12.0, abs=1e-8)
 
 
-@pytest.mark.parametrize(("kwargs", "error"), [({"eps": 0.0}, ValueError), ({"arg": 2}, IndexError)])
+@pytest.mark.parametrize(
+    ("kwargs", "error"), [({"eps": 0.0}, ValueError), ({"arg": 2}, IndexError)]
+)
 def test_central_difference_rejects_bad_arguments(kwargs, error) -> None:
     with pytest.raises(error):
         central_difference(lambda x, y: x, 1.0, 2.0, **kwargs)

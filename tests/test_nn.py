@@ -17,7 +17,9 @@ BATCH = [[0.5, -1.2, 0.3], [-0.7, 0.1, 2.0], [1.5, 0.4, -0.6]]
 
 def _loss(model: MLP) -> Value:
     outs = [model(x) for x in BATCH]
-    return Value.sum([o[0] * 0.7 - o[-1] for o in outs]).tanh() + mse([o[0] for o in outs], [1, -1, 0])
+    return Value.sum([o[0] * 0.7 - o[-1] for o in outs]).tanh() + mse(
+        [o[0] for o in outs], [1, -1, 0]
+    )
 
 
 @pytest.mark.parametrize("activation", ["relu", "tanh", "sigmoid", "linear"])

