@@ -165,18 +165,13 @@ class Value:
     def dot(ws: Iterable[Operand], xs: Iterable[Operand], bias: Operand | None = None) -> Value:
         """One node for w_1 x_1 + ... + w_n x_n (+ b): a neuron's weighted sum.
 
-        Its parents are interleaved, ``(w_1, x_1, ..., w_n, x_n)``, with ``b`` last when given.
+        Its parents are ``(w_1, ..., w_n, x_1, ..., x_n)``, with ``b`` last when given.
         """
         ws = ws if isinstance(ws, list) else list(ws)
         xs = xs if isinstance(xs, list) else list(xs)
-        n = len(ws)
-        if n != len(xs):
-            raise ValueError(f"dot: {n} weights but {len(xs)} inputs")
-        parents: list[Operand] = [0.0] * (2 * n + (bias is not None))
-        parents[0 : 2 * n : 2] = ws  # slice assignment interleaves at C speed
-        parents[1 : 2 * n : 2] = xs
-        if bias is not None:
-            parents[-1] = bias
+        if len(ws) != len(xs):
+            raise ValueError(f"dot: {len(ws)} weights but {len(xs)} inputs")
+        parents = [*ws, *xs] if bias is None else [*ws, *xs, bias]
         lifted: tuple[Value, ...] = tuple(
             parents if _all_values(parents) else [_lift(v, "dot") for v in parents]  # type: ignore[arg-type]
         )
@@ -599,19 +594,21 @@ class Dot(Gate):
     def forward(self, *wxb: Value) -> float:
         # Add left to right, exactly as w_1*x_1 + w_2*x_2 + ... + b would: fused and primitive
         # neurons agree bit for bit (sum() would not: it compensates rounding in 3.12+).
+        n = len(wxb) // 2  # n weights, then n inputs, then the bias if the count is odd
         total = 0.0
-        for w, x in zip(wxb[0::2], wxb[1::2]):  # zip stops before a trailing bias
+        for w, x in zip(wxb[:n], wxb[n : 2 * n]):
             total += w.data * x.data
-        if len(wxb) % 2:  # an odd count means a bias at the end
+        if len(wxb) % 2:
             total += wxb[-1].data
         return total
 
     def backward(self, out: Value) -> None:
         up_diff = out.grad
         wxb = out.parents
+        n = len(wxb) // 2
         if len(wxb) % 2:
             wxb[-1].grad += up_diff
-        for w, x in zip(wxb[0::2], wxb[1::2]):  # zip stops before a trailing bias
+        for w, x in zip(wxb[:n], wxb[n : 2 * n]):
             w.grad += x.data * up_diff
             x.grad += w.data * up_diff
 
