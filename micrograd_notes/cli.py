@@ -4,28 +4,23 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 
-def _positive_int(text: str) -> int:
-    try:
-        n = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if n < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, got {n}")
-    return n
+def _int_at_least(minimum: int) -> Callable[[str], int]:
+    """An argparse type: a whole number >= minimum, or a message saying what is wrong."""
 
+    def parse(text: str) -> int:
+        try:
+            n = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+        if n < minimum:
+            raise argparse.ArgumentTypeError(f"must be at least {minimum}, got {n}")
+        return n
 
-def _seed(text: str) -> int:
-    try:
-        n = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if n < 0:
-        raise argparse.ArgumentTypeError(f"must be 0 or more, got {n}")
-    return n
+    return parse
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -40,9 +35,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     demo = jobs.add_parser("demo", help="train MLP(2, [16, 16, 1]) on a toy dataset")
     demo.add_argument("--dataset", choices=sorted(DATASETS), default="moons")
-    demo.add_argument("--samples", type=_positive_int, default=100, help="points (default 100)")
-    demo.add_argument("--steps", type=_positive_int, default=100, help="SGD steps (default 100)")
-    demo.add_argument("--seed", type=_seed, default=0, help="data and weight seed (default 0)")
+    demo.add_argument("--samples", type=_int_at_least(2), default=100, help="points (default 100)")
+    demo.add_argument("--steps", type=_int_at_least(1), default=100, help="SGD steps (default 100)")
+    demo.add_argument("--seed", type=_int_at_least(0), default=0, help="seed for data and weights")
     demo.add_argument("--out", type=Path, default=Path("demo_out"), help="output folder")
     demo.add_argument("--no-progress", action="store_true", help="hide the progress bar")
 
@@ -92,9 +87,6 @@ def run_draw(args: argparse.Namespace) -> int:
 def run_demo(args: argparse.Namespace) -> int:
     from micrograd_notes.demo import run
 
-    if args.samples < 2:
-        print("micrograd-notes demo: error: --samples must be at least 2", file=sys.stderr)
-        return 2
     if args.out.exists() and not args.out.is_dir():
         print(f"micrograd-notes demo: error: --out {args.out} is a file", file=sys.stderr)
         return 2

