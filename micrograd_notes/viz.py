@@ -293,30 +293,31 @@ class Trace:
 
 
 def trace_backward(root: Value, max_nodes: int = MAX_NODES) -> Trace:
-    """Run ``root.backward()`` and record every step of it (same semantics as backward)."""
+    """Run ``root.backward()`` and record each step of it, in the order it happened.
+
+    When a node's turn comes in backward(), every node that uses it has already sent its
+    share, so its up_diff is its final grad: the steps can be read off after the real pass.
+    Replaying their down_diffs in order gives the grads as they stood after each step.
+    """
     nodes = topological_order(root)
     if len(nodes) > max_nodes:
         raise ValueError(f"this graph has {len(nodes)} nodes, more than max_nodes={max_nodes}")
+    grads = [node.grad if node.is_leaf else 0.0 for node in nodes]  # leaves accumulate
+    root.backward()
+    grads[-1] = root.grad  # the seed: nothing flows into the root but its 1.0
     index = {id(node): i for i, node in enumerate(nodes)}
-    inner = [node for node in nodes if not node.is_leaf]
-    for node in inner:
-        node.grad = 0.0
-    if root.is_leaf:
-        root.grad += 1.0
-    else:
-        root.grad = 1.0
     steps, grads_after = [], []
-    for node in reversed(inner):
-        up_diff = node.grad
-        gate = node._gate
-        assert gate is not None
-        locals_ = local_diffs(gate, [p.data for p in node.parents])
-        gate.backward(node)
+    for node in reversed(nodes):
+        if node.gate is None:
+            continue
+        locals_ = local_diffs(node.gate, [p.data for p in node.parents])
         slots = tuple(
-            Slot(index[id(p)], local, local * up_diff) for p, local in zip(node.parents, locals_)
+            Slot(index[id(p)], local, local * node.grad) for p, local in zip(node.parents, locals_)
         )
-        steps.append(Step(index[id(node)], node.op, node.label, up_diff, slots))
-        grads_after.append([n.grad for n in nodes])
+        for slot in slots:
+            grads[slot.parent] += slot.down_diff
+        steps.append(Step(index[id(node)], node.op, node.label, node.grad, slots))
+        grads_after.append(list(grads))
     return Trace(root, nodes, steps, grads_after)
 
 
