@@ -194,8 +194,26 @@ def test_frames_highlight_each_step_in_turn(no_system_dot) -> None:
         assert f"step {k + 1}/{len(frames)}" in frame.source
     # Grads fill in as the pass goes: the first frame has only the root's.
     assert "grad 0" in frames[0].source
+
+
+def test_stepper_is_a_slider_with_ipywidgets(no_system_dot) -> None:
+    pytest.importorskip("ipywidgets")  # in the dev extra; optional for users
+    trace = trace_backward(_expression()[0])
+    frames = draw_steps(trace)
+    stepper = show_steps(trace)
+    slider, view = stepper.children
+    assert (slider.min, slider.max, slider.value) == (1, len(frames), 1)
+    assert view.value == frames[0].svg()
+    slider.value = 3  # moving the slider shows that step's frame
+    assert view.value == frames[2].svg()
+
+
+def test_stepper_without_ipywidgets_is_a_static_strip(no_system_dot, monkeypatch) -> None:
+    monkeypatch.setitem(sys.modules, "ipywidgets", None)  # as if not installed
+    trace = trace_backward(_expression()[0])
     strip = show_steps(trace)
-    assert isinstance(strip, FrameStrip) and strip._repr_html_().count("<svg") == len(frames)
+    assert isinstance(strip, FrameStrip)
+    assert strip._repr_html_().count("<svg") == len(trace.steps)
 
 
 def test_png_goes_through_system_dot(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
