@@ -25,18 +25,27 @@ def _shuffled(X: NDArray[np.float64], y: NDArray[np.int64], rng: np.random.Gener
     return X[order], y[order]
 
 
+def _arc(count: int, stop: float, endpoint: bool = True) -> NDArray[np.float64]:
+    """``count`` points (cos t, sin t) for t evenly spaced from 0 to ``stop``."""
+    t = np.linspace(0.0, stop, count, endpoint=endpoint)
+    return np.column_stack([np.cos(t), np.sin(t)])
+
+
+def _two_classes(
+    class0: NDArray[np.float64], class1: NDArray[np.float64], noise: float, rng: np.random.Generator
+) -> Dataset:
+    """Class 0's points then class 1's, with Gaussian noise added, labelled and shuffled."""
+    X = np.vstack([class0, class1]) + rng.normal(0.0, noise, size=(len(class0) + len(class1), 2))
+    y = np.repeat(np.array([0, 1], dtype=np.int64), [len(class0), len(class1)])
+    return _shuffled(X, y, rng)
+
+
 def make_moons(n: int = 100, noise: float = 0.1, seed: int = 0) -> Dataset:
     """Two interleaved half circles; y = 0 for the upper moon, 1 for the lower."""
     _check(n, noise, minimum=2)
-    rng = np.random.default_rng(seed)
-    n_upper = n // 2
-    t_upper = np.linspace(0.0, np.pi, n_upper)
-    t_lower = np.linspace(0.0, np.pi, n - n_upper)
-    upper = np.column_stack([np.cos(t_upper), np.sin(t_upper)])
-    lower = np.column_stack([1.0 - np.cos(t_lower), 0.5 - np.sin(t_lower)])
-    X = np.vstack([upper, lower]) + rng.normal(0.0, noise, size=(n, 2))
-    y = np.concatenate([np.zeros(n_upper, np.int64), np.ones(n - n_upper, np.int64)])
-    return _shuffled(X, y, rng)
+    upper = _arc(n // 2, np.pi)
+    lower = np.array([1.0, 0.5]) - _arc(n - n // 2, np.pi)  # flipped, shifted right and down
+    return _two_classes(upper, lower, noise, np.random.default_rng(seed))
 
 
 def make_circles(n: int = 100, noise: float = 0.05, factor: float = 0.5, seed: int = 0) -> Dataset:
@@ -44,15 +53,9 @@ def make_circles(n: int = 100, noise: float = 0.05, factor: float = 0.5, seed: i
     _check(n, noise, minimum=2)
     if not 0.0 < factor < 1.0:
         raise ValueError(f"factor must be in (0, 1), got {factor!r}")
-    rng = np.random.default_rng(seed)
-    n_outer = n // 2
-    t_outer = np.linspace(0.0, 2 * np.pi, n_outer, endpoint=False)
-    t_inner = np.linspace(0.0, 2 * np.pi, n - n_outer, endpoint=False)
-    outer = np.column_stack([np.cos(t_outer), np.sin(t_outer)])
-    inner = factor * np.column_stack([np.cos(t_inner), np.sin(t_inner)])
-    X = np.vstack([outer, inner]) + rng.normal(0.0, noise, size=(n, 2))
-    y = np.concatenate([np.zeros(n_outer, np.int64), np.ones(n - n_outer, np.int64)])
-    return _shuffled(X, y, rng)
+    outer = _arc(n // 2, 2 * np.pi, endpoint=False)
+    inner = factor * _arc(n - n // 2, 2 * np.pi, endpoint=False)
+    return _two_classes(outer, inner, noise, np.random.default_rng(seed))
 
 
 def make_blobs(n: int = 100, centers: int = 3, std: float = 1.0, seed: int = 0) -> Dataset:
