@@ -156,7 +156,7 @@ def check_graph(
     """
     report = GradcheckReport()
     for index, node in enumerate(topological_order(root, leaves=False)):
-        gate = node._gate
+        gate = node.gate
         assert gate is not None  # leaves=False keeps only nodes made by a gate
         name = f"node {index} ({gate.symbol}{f' {node.label!r}' if node.label else ''})"
         xs = [p.data for p in node.parents]
