@@ -41,7 +41,7 @@ def test_registry_covers_every_gate() -> None:
         for cls in vars(engine).values()
         if isinstance(cls, type) and issubclass(cls, engine.Gate) and cls is not engine.Gate
     }
-    covered = {type(case.build(*[Value(1.5) for _ in case.domain])._gate) for case in OPS}
+    covered = {type(case.build(*[Value(1.5) for _ in case.domain]).gate) for case in OPS}
     assert gates == covered
 
 
