@@ -132,7 +132,7 @@ def _forward(gate: Gate) -> Callable[..., float]:
 def local_diffs(gate: Gate, xs: Sequence[float]) -> list[float]:
     """d out / d x_i of one gate at the point xs, as its backward rule computes them."""
     scratch = [Value(x) for x in xs]  # one leaf per slot, so `a * a` gives both slots
-    out = _apply(gate, *scratch)
+    out = _apply(gate, tuple(scratch))
     out.grad = 1.0
     gate.backward(out)
     return [s.grad for s in scratch]

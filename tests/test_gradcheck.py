@@ -92,7 +92,7 @@ def test_gradcheck_tolerances_are_honoured() -> None:
             a.grad += ((1.0 - out.data**2) + 1e-4) * out.grad
 
     gate = Nudged()
-    f = lambda a: engine._apply(gate, a)  # noqa: E731
+    f = lambda a: engine._apply(gate, (a,))  # noqa: E731
     assert gradcheck(f, [0.3], atol=1e-3, rtol=0.0)
     assert not gradcheck(f, [0.3], atol=1e-6, rtol=0.0, raise_exception=False)
 
