@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
+from matplotlib.figure import Figure  # the object API: no pyplot, no global backend switch
 from tqdm import tqdm
 
 from micrograd_notes import data as datasets
@@ -66,41 +67,31 @@ def train(
 
 def plot_decision_boundary(model: MLP, X: np.ndarray, y: np.ndarray, path: Path) -> None:
     """The model's score over the plane (via the NumPy twin: one matrix pass), with the data."""
-    import matplotlib
-
-    matplotlib.use("Agg")  # files only: no display needed
-    import matplotlib.pyplot as plt
-
     pad = 0.5
     xs = np.linspace(X[:, 0].min() - pad, X[:, 0].max() + pad, 200)
     ys = np.linspace(X[:, 1].min() - pad, X[:, 1].max() + pad, 200)
     gx, gy = np.meshgrid(xs, ys)
     scores = VectorizedMLP.from_mlp(model).predict(np.column_stack([gx.ravel(), gy.ravel()]))
-    fig, ax = plt.subplots(figsize=(5, 4.5), dpi=100)
+    fig = Figure(figsize=(5, 4.5), dpi=100)
+    ax = fig.subplots()
     ax.contourf(gx, gy, scores[:, 0].reshape(gx.shape) > 0, levels=1, cmap="coolwarm", alpha=0.35)
     ax.contour(gx, gy, scores[:, 0].reshape(gx.shape), levels=[0.0], colors="k", linewidths=1)
     ax.scatter(X[:, 0], X[:, 1], c=y, cmap="coolwarm", edgecolors="k", s=25)
     ax.set_title("decision boundary (score = 0)")
     fig.tight_layout()
     fig.savefig(path)
-    plt.close(fig)
 
 
 def plot_history(history: History, path: Path) -> None:
     """Loss (log scale) and training accuracy against the step."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    fig, (left, right) = plt.subplots(1, 2, figsize=(9, 3.5), dpi=100)
+    fig = Figure(figsize=(9, 3.5), dpi=100)
+    left, right = fig.subplots(1, 2)
     left.plot(history.loss)
     left.set(yscale="log", xlabel="step", ylabel="loss", title="hinge + L2 loss")
     right.plot(history.accuracy)
     right.set(xlabel="step", ylabel="accuracy", title="training accuracy", ylim=(0, 1.05))
     fig.tight_layout()
     fig.savefig(path)
-    plt.close(fig)
 
 
 def draw_one_neuron(model: MLP, x: list[float], path: Path) -> None:
