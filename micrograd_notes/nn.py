@@ -15,7 +15,7 @@ import math
 import random
 from collections.abc import Callable, Iterator, Mapping, Sequence
 
-from micrograd_notes.engine import Operand, Value
+from micrograd_notes.engine import DOT, Operand, Value, _apply
 
 
 def _identity(z: Value) -> Value:
@@ -81,6 +81,14 @@ def _check_count(n: object, what: str) -> int:
     return n
 
 
+def _as_inputs(x: Sequence[Operand], nin: int, who: str) -> list[Value]:
+    """The inputs as a list of Values, checked once: plain numbers become leaves, shared by
+    every neuron of a layer (one leaf per input, not one per neuron)."""
+    if len(x) != nin:
+        raise ValueError(f"{who} expects {nin} inputs, got {len(x)}")
+    return [v if isinstance(v, Value) else Value(v) for v in x]
+
+
 class Neuron(Module):
     """act(w · x + b) for ``nin`` inputs."""
 
@@ -103,10 +111,14 @@ class Neuron(Module):
 
     def __call__(self, x: Sequence[Operand]) -> Value:
         """act(w_1 x_1 + ... + w_n x_n + b)."""
-        if len(x) != self.nin:
-            raise ValueError(f"neuron expects {self.nin} inputs, got {len(x)}")
+        return self._fire(_as_inputs(x, self.nin, "neuron"))
+
+    def _fire(self, x: list[Value]) -> Value:
+        """act(w · x + b) for inputs already checked by ``_as_inputs``."""
         if self.fused:
-            z = Value.dot(self.w, x, self.b)
+            # Value.dot(self.w, x, self.b) without checking each operand's type again: a
+            # layer checks its inputs once for all its neurons, and the weights are Values.
+            z = _apply(DOT, (*self.w, *x, self.b))
         else:
             # The same sum from primitive gates, added in the same order as the fused node.
             z = self.w[0] * x[0]
@@ -142,9 +154,8 @@ class Layer(Module):
 
     def __call__(self, x: Sequence[Operand]) -> list[Value]:
         """Each neuron's output, as a list even for a single neuron."""
-        # Lift plain numbers once, so all neurons share one leaf per input (not one each).
-        x = [v if isinstance(v, Value) else Value(v) for v in x]
-        return [n(x) for n in self.neurons]
+        inputs = _as_inputs(x, self.neurons[0].nin, "layer")
+        return [n._fire(inputs) for n in self.neurons]
 
     def named_parameters(self) -> Iterator[tuple[str, Value]]:
         for i, neuron in enumerate(self.neurons):

@@ -52,6 +52,14 @@ def test_fused_neuron_is_one_node_primitive_is_many() -> None:
     assert primitive(x).op == "+"
 
 
+def test_layer_gives_all_its_neurons_the_same_input_leaves() -> None:
+    # Plain numbers are lifted once per layer, not once per neuron: one leaf per input.
+    out = Layer(2, 3, "linear")([1.0, 2.0])
+    inputs = [node.parents[2:4] for node in out]  # each dot's parents: (w1, w2, x1, x2, b)
+    assert all(x[0] is inputs[0][0] and x[1] is inputs[0][1] for x in inputs)
+    assert [x.data for x in inputs[0]] == [1.0, 2.0]
+
+
 def test_layer_returns_a_list_even_for_one_neuron() -> None:
     out = Layer(2, 1)([1.0, 2.0])
     assert isinstance(out, list) and len(out) == 1 and isinstance(out[0], Value)
@@ -123,7 +131,9 @@ def test_load_state_dict_rejects_mismatches(state_change, error, words: str) -> 
         (lambda: MLP(2, [3, 0]), ValueError, "each layer size"),
         (lambda: Neuron(2.5), ValueError, "nin"),  # type: ignore[arg-type]
         (lambda: Neuron(2)([1.0]), ValueError, "neuron expects 2 inputs, got 1"),
-        (lambda: Neuron(2)([1.0, "a"]), TypeError, "dot: Value and str"),
+        (lambda: Neuron(2)([1.0, "a"]), TypeError, "real number, got str: 'a'"),
+        (lambda: Layer(2, 3)([1.0]), ValueError, "layer expects 2 inputs, got 1"),
+        (lambda: MLP(2, [3, 1])([1.0, None]), TypeError, "real number, got NoneType"),
     ],
 )
 def test_bad_arguments_raise_clear_errors(make, error, words: str) -> None:
