@@ -29,18 +29,20 @@ def topological_order(root: N, *, leaves: bool = True) -> list[N]:
     With ``leaves=False`` the nodes with no parents are left out (``backward()`` has no
     work to do for them).
     """
-    if not root.parents:
+    root_parents = root.parents
+    if not root_parents:
         return [root] if leaves else []
     order: list[N] = []
     visited = {root}
-    # Each stack entry is a node and the iterator over the parents it has yet to visit:
-    # the state a recursive DFS would keep in its call frames.
-    stack: list[tuple[N, Iterator[N]]] = [(root, iter(root.parents))]
+    # The node being explored and the iterator over the parents it has yet to visit sit in
+    # locals; the stack keeps that pair for each node further down the path: the state a
+    # recursive DFS would keep in its call frames.
+    node, pending = root, iter(root_parents)
+    stack: list[tuple[N, Iterator[N]]] = []
     # Bound methods as locals: this loop runs once per edge of the graph.
     push, pop, seen, finish = stack.append, stack.pop, visited.add, order.append
     all_seen = visited.issuperset
-    while stack:
-        node, pending = stack[-1]
+    while True:
         for parent in pending:
             if parent in visited:
                 continue
@@ -54,13 +56,15 @@ def topological_order(root: N, *, leaves: bool = True) -> list[N]:
                 # this the common case): finish it now, checked at C speed, without
                 # pushing it. The order is the same as if it had been pushed.
                 finish(parent)
-            else:
-                push((parent, iter(grandparents)))
+            else:  # go down into this parent; come back to ``node`` afterwards
+                push((node, pending))
+                node, pending = parent, iter(grandparents)
                 break
-        else:
-            pop()
+        else:  # every parent of ``node`` is finished
             finish(node)
-    return order
+            if not stack:
+                return order
+            node, pending = pop()
 
 
 def edges(root: N) -> list[tuple[N, N]]:
