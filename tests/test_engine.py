@@ -64,6 +64,31 @@ def test_square_records_both_edges() -> None:
     assert a.grad == -6.0
 
 
+def test_parents_are_the_operands_in_order() -> None:
+    a, b, c = Value(1.0, "a"), Value(2.0, "b"), Value(3.0, "c")
+    assert a.parents == ()
+    assert a.relu().parents == (a,) and (a**2).parents == (a,)
+    assert (a - b).parents == (a, b) and (b - a).parents == (b, a)
+    left, right = (5 - a).parents
+    assert left.data == 5.0 and left.is_leaf and right is a  # a number becomes a leaf
+    for values in ([a], [a, b], [a, b, c, a]):
+        assert Value.sum(values).parents == tuple(values)
+    assert Value.dot([a], [b]).parents == (a, b)
+    assert Value.dot([a, b], [c, a], b).parents == (a, b, c, a, b)
+
+
+def test_each_node_is_one_object_for_the_cycle_collector() -> None:
+    # Parents are kept in the node's own slots, not in a tuple per node: the cyclic
+    # garbage collector, which walks every tracked object, sees one object per node.
+    x = Value(0.5)
+    nodes = [x]
+    gc.collect()
+    before = len(gc.get_objects())
+    for _ in range(1000):
+        nodes.append((nodes[-1] * x + x).relu())  # three nodes
+    assert len(gc.get_objects()) - before <= 3000 + 50
+
+
 def test_node_used_by_many_paths() -> None:
     x = Value(0.5)
     h = x.tanh()
@@ -305,7 +330,7 @@ def test_cycle_check_fails_on_a_cyclic_graph() -> None:
     def make_cyclic_root() -> Value:
         x = Value(1.0)
         y = x * 2
-        x.parents = (y,)
+        x._a = y  # the slot behind x.parents: now x -> y -> x
         return y
 
     assert not _frees_by_refcount(make_cyclic_root)
