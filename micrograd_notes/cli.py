@@ -106,6 +106,8 @@ def run_demo(args: argparse.Namespace) -> int:
     print("wrote:")
     for path in summary["files"].values():  # type: ignore[attr-defined]
         print(f"  {path}")
+    for note in summary["notes"]:  # type: ignore[attr-defined]
+        print(note)
     return 0
 
 

