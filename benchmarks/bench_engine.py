@@ -21,7 +21,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import interleaved, median_ms, table
+from common import interleaved, median_ms, python_line, table
 
 from micrograd_notes import Value
 
@@ -155,6 +155,9 @@ def main() -> None:
     parser.add_argument("--ops", type=int, default=200_000, help="ops in the random DAG")
     parser.add_argument("--repeats", type=int, default=5, help="interleaved rounds")
     parser.add_argument("--chain", type=int, default=100_000, help="chain depth to time")
+    parser.add_argument(
+        "--deepest", type=int, default=10**6, help="the deepest chain tried (a power of ten)"
+    )
     args = parser.parse_args()
 
     leaves, recipe = dag_recipe(args.ops)
@@ -169,6 +172,7 @@ def main() -> None:
     for name, cls in engines.items():
         got = run_dag_values(cls, leaves, recipe)
         assert abs(got - reference) <= 1e-9 * max(1.0, abs(reference)), (name, got, reference)
+    print(python_line())
     print(f"all engines agree: d root / d leaf 0 = {reference:.6g}")
 
     runners: dict[str, Callable[[], object]] = {
@@ -190,7 +194,7 @@ def main() -> None:
     print(table(rows, ["engine", "time", "vs micrograd_notes", "vs plain floats"]))
 
     print(f"\n(b) chain: deepest that back-propagates; time at {args.chain:,} links")
-    depths = [10**3, 10**4, 10**5, 10**6]
+    depths = [10**k for k in range(3, len(str(args.deepest)))]  # 10^3 ... --deepest
     rows = []
     for name, cls in engines.items():
         deepest = deepest_chain(cls, depths)
@@ -204,7 +208,8 @@ def main() -> None:
             f">= {deepest:,}" if deepest == depths[-1] else f"{deepest:,}" if deepest else "< 1,000"
         )
         rows.append([name, shown, timing])
-    print(table(rows, ["engine", "deepest of 10^3..10^6", f"time at {args.chain:,}"]))
+    tried = f"deepest of 10^3..10^{len(depths) + 2}"
+    print(table(rows, ["engine", tried, f"time at {args.chain:,}"]))
 
     print("\n(c) memory per node of a live DAG (tracemalloc, 100k ops)")
     small_leaves, small_recipe = dag_recipe(100_000, seed=1)

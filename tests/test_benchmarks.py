@@ -1,0 +1,56 @@
+"""The benchmark scripts still run and print their tables (tiny sizes; no timing is checked)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
+
+
+def _run(script: str, *args: str) -> str:
+    done = subprocess.run(
+        [sys.executable, str(BENCHMARKS / script), *args],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def _rows(out: str, column: str) -> dict[str, list[str]]:
+    """The rows of the first table with a column titled ``column``, by engine name."""
+    lines = out.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("engine") and column in line)
+    rows = {}
+    for line in lines[start + 2 :]:  # past the header and its dashes
+        if not line.strip():
+            break
+        name, *cells = [cell for cell in line.split("  ") if cell]
+        rows[name.strip()] = [cell.strip() for cell in cells]
+    return rows
+
+
+def test_engine_benchmark_prints_its_three_tables() -> None:
+    out = _run("bench_engine.py", "--ops", "500", "--repeats", "1", "--chain", "1000",
+               "--deepest", "10000")  # fmt: skip
+    assert out.startswith("Python ")
+    assert "all engines agree" in out
+    dag = _rows(out, "vs micrograd_notes")
+    assert dag["micrograd_notes"][1] == "1.00x"
+    assert "plain floats" in dag
+    chain = _rows(out, "deepest of 10^3..10^4")
+    assert chain["micrograd_notes"][0] == ">= 10,000"
+    memory = _rows(out, "bytes per node")
+    assert 50 < float(memory["micrograd_notes"][0].removesuffix(" B")) < 250
+
+
+def test_training_benchmark_prints_its_table() -> None:
+    out = _run("bench_training.py", "--repeats", "1", "--block", "1")
+    assert "all engines agree on the first step's loss" in out
+    step = _rows(out, "time per step")
+    assert step["micrograd_notes"][1] == "1.0x"
+    assert step["plain floats"][2] == "1.00x"
