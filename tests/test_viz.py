@@ -142,16 +142,22 @@ def _fake_dot(folder: Path, body: str) -> Path:
     return _fake_program(folder, "dot", body)
 
 
-def test_system_dot_is_used_when_on_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    log = tmp_path / "called"
+def _recording_dot(folder: Path, output: bytes) -> Path:
+    """A `dot` that writes ``output`` and logs its arguments and input size; returns the log."""
+    log = folder / "called"
     _fake_dot(
-        tmp_path,
+        folder,
         f"""
 import sys
 open({str(log)!r}, "w").write(" ".join(sys.argv[1:]) + " " + str(len(sys.stdin.read())))
-sys.stdout.write("<svg>drawn by the system dot</svg>")
+sys.stdout.buffer.write({output!r})
 """,
     )
+    return log
+
+
+def test_system_dot_is_used_when_on_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    log = _recording_dot(tmp_path, b"<svg>drawn by the system dot</svg>")
     monkeypatch.setenv("PATH", f"{tmp_path}{os.pathsep}{os.environ['PATH']}")
     view = draw(_expression()[0])
     assert view.svg() == "<svg>drawn by the system dot</svg>"
@@ -327,15 +333,7 @@ def test_stepper_without_ipywidgets_is_a_static_strip(no_system_dot, monkeypatch
 
 
 def test_png_goes_through_system_dot(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    log = tmp_path / "called"
-    _fake_dot(
-        tmp_path,
-        f"""
-import sys
-open({str(log)!r}, "w").write(" ".join(sys.argv[1:]) + " " + str(len(sys.stdin.read())))
-sys.stdout.buffer.write(b"\\x89PNG fake")
-""",
-    )
+    log = _recording_dot(tmp_path, b"\x89PNG fake")
     monkeypatch.setenv("PATH", f"{tmp_path}{os.pathsep}{os.environ['PATH']}")
     view = draw(_expression()[0])
     assert view.save(tmp_path / "g.png").read_bytes() == b"\x89PNG fake"
