@@ -159,6 +159,7 @@ def main() -> None:
         "--deepest", type=int, default=10**6, help="the deepest chain tried (a power of ten)"
     )
     args = parser.parse_args()
+    print(python_line())
 
     leaves, recipe = dag_recipe(args.ops)
     engines: dict[str, type] = {"micrograd_notes": Value}
@@ -172,7 +173,6 @@ def main() -> None:
     for name, cls in engines.items():
         got = run_dag_values(cls, leaves, recipe)
         assert abs(got - reference) <= 1e-9 * max(1.0, abs(reference)), (name, got, reference)
-    print(python_line())
     print(f"all engines agree: d root / d leaf 0 = {reference:.6g}")
 
     runners: dict[str, Callable[[], object]] = {

@@ -139,6 +139,7 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=9, help="interleaved rounds")
     parser.add_argument("--block", type=int, default=5, help="consecutive steps per timed run")
     args = parser.parse_args()
+    print(python_line())
 
     X_np, y_np = make_moons(100, noise=0.1, seed=0)
     X, y = X_np.tolist(), (2.0 * y_np - 1.0).tolist()
@@ -167,7 +168,6 @@ def main() -> None:
     ours_after = [w.data for layer in stepped.layers for n in layer.neurons for w in n.w]
     ours_after += [n.b.data for layer in stepped.layers for n in layer.neurons]
     assert max(abs(a - b) for a, b in zip(after, ours_after)) <= 1e-12
-    print(python_line())
     print(f"all engines agree on the first step's loss ({reference:.10f}) and update")
     runners["plain floats"] = lambda: floats.step(X, y)
 
