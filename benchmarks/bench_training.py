@@ -39,7 +39,7 @@ LR = 0.5
 def ours_step(model: MLP, X: list[list[float]], y: list[float]) -> float:
     """Forward, backward and SGD update with micrograd_notes (fused neurons, the default)."""
     params = model.parameters()
-    scores = [model(x)[0] for x in X]
+    scores = [model(x) for x in X]
     loss = hinge(scores, y) + l2(params, ALPHA)
     model.zero_grad()
     loss.backward()

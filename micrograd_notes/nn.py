@@ -168,7 +168,13 @@ class Layer(Module):
 
 
 class MLP(Module):
-    """A multi-layer perceptron: hidden layers with ``activation``, a last layer with ``last``."""
+    """A multi-layer perceptron: hidden layers with ``activation``, a last layer with ``last``.
+
+    Called on one input vector it returns the list of outputs, or the single ``Value`` itself
+    when the last layer has one neuron (as micrograd's MLP does), so a scalar model reads
+    ``score = model(x)`` and ``list(map(model, inputs))`` gives scores, not lists. A ``Layer``
+    always returns a list, so a one-neuron hidden layer still feeds the next layer.
+    """
 
     def __init__(
         self,
@@ -201,12 +207,13 @@ class MLP(Module):
             for i in range(len(self.nouts))
         ]
 
-    def __call__(self, x: Sequence[Operand]) -> list[Value]:
-        """The network's outputs for one input vector, as a list."""
+    def __call__(self, x: Sequence[Operand]) -> Value | list[Value]:
+        """The network's outputs for one input vector: a list, or one Value for one output."""
         out: Sequence[Operand] = x
         for layer in self.layers:
             out = layer(out)
-        return list(out)  # type: ignore[arg-type]
+        outs: list[Value] = out  # type: ignore[assignment]  # a layer returns Values
+        return outs[0] if len(outs) == 1 else outs
 
     def named_parameters(self) -> Iterator[tuple[str, Value]]:
         for i, layer in enumerate(self.layers):

@@ -5,6 +5,8 @@
 #     text_representation:
 #       extension: .py
 #       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
 #   kernelspec:
 #     display_name: Python 3
 #     language: python
@@ -151,7 +153,7 @@ assert np.allclose(sum_grads, np.array(mean_grads) * len(preds))
 # %%
 sig_model = MLP(2, [3, 3, 1], activation="sigmoid", last="sigmoid", seed=1)
 x, target = np.array([0.4, -0.9]), 1.0
-out = sig_model(list(x))[0]
+out = sig_model(list(x))
 ((out - target) ** 2).backward()
 
 Ws = [layer.W.T for layer in VectorizedMLP.from_mlp(sig_model).layers]  # column convention

@@ -5,6 +5,8 @@
 #     text_representation:
 #       extension: .py
 #       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
 #   kernelspec:
 #     display_name: Python 3
 #     language: python
@@ -51,7 +53,7 @@ steps, snapshots, losses = 100, {}, []
 for k in range(steps):
     if k in (0, 5, 20):
         snapshots[k] = VectorizedMLP.from_mlp(model)
-    scores = [model(x)[0] for x in inputs]
+    scores = [model(x) for x in inputs]
     loss = hinge(scores, y) + l2(params, 1e-4)
     opt.zero_grad()
     loss.backward()
@@ -59,7 +61,7 @@ for k in range(steps):
     opt.step()
     losses.append(loss.data)
 snapshots[steps] = VectorizedMLP.from_mlp(model)
-final_accuracy = accuracy([model(x)[0] for x in inputs], y)
+final_accuracy = accuracy([model(x) for x in inputs], y)
 print(f"loss {losses[0]:.3f} -> {losses[-1]:.4f}, training accuracy {final_accuracy:.0%}")
 assert final_accuracy == 1.0
 
@@ -123,7 +125,7 @@ timings, graphs = {}, {}
 for fused in (True, False):
     net = MLP(2, [16, 16, 1], fused=fused, seed=0)
     start = time.perf_counter()
-    loss = hinge([net(x)[0] for x in inputs], y) + l2(net.parameters(), 1e-4)
+    loss = hinge([net(x) for x in inputs], y) + l2(net.parameters(), 1e-4)
     loss.backward()
     timings[fused] = time.perf_counter() - start
     graphs[fused] = (loss.data, [p.grad for p in net.parameters()], len(topological_order(loss)))

@@ -63,7 +63,19 @@ def test_layer_gives_all_its_neurons_the_same_input_leaves() -> None:
 def test_layer_returns_a_list_even_for_one_neuron() -> None:
     out = Layer(2, 1)([1.0, 2.0])
     assert isinstance(out, list) and len(out) == 1 and isinstance(out[0], Value)
-    assert isinstance(MLP(2, [3, 1])([1.0, 2.0]), list)
+    hidden_of_one = MLP(2, [1, 3])([1.0, 2.0])  # a one-neuron hidden layer still chains
+    assert isinstance(hidden_of_one, list) and len(hidden_of_one) == 3
+
+
+def test_mlp_with_one_output_returns_that_value() -> None:
+    model = MLP(2, [3, 1], seed=4)
+    out = model([1.0, 2.0])
+    assert isinstance(out, Value)
+    assert out.data == model.layers[-1]([n.data for n in model.layers[0]([1.0, 2.0])])[0].data
+    # micrograd's demo habit: a score per input, not a list per input
+    scores = list(map(model, [[1.0, 2.0], [0.5, -1.0]]))
+    assert all(isinstance(s, Value) for s in scores) and scores[0].data == out.data
+    assert isinstance(MLP(2, [3, 2])([1.0, 2.0]), list)
 
 
 def test_initialisation_is_seeded_and_scaled() -> None:
@@ -93,7 +105,7 @@ def test_named_parameters_and_count() -> None:
 
 def test_zero_grad_clears_every_parameter() -> None:
     model = MLP(2, [3, 1])
-    model([1.0, -1.0])[0].backward()
+    model([1.0, -1.0]).backward()
     assert any(p.grad for p in model.parameters())
     model.zero_grad()
     assert all(p.grad == 0.0 for p in model.parameters())
@@ -102,7 +114,7 @@ def test_zero_grad_clears_every_parameter() -> None:
 def test_state_dict_round_trip() -> None:
     a, b = MLP(2, [3, 1], seed=1), MLP(2, [3, 1], seed=2)
     b.load_state_dict(a.state_dict())
-    assert a([0.3, 0.4])[0].data == b([0.3, 0.4])[0].data
+    assert a([0.3, 0.4]).data == b([0.3, 0.4]).data
 
 
 @pytest.mark.parametrize(
@@ -144,4 +156,4 @@ def test_bad_arguments_raise_clear_errors(make, error, words: str) -> None:
 def test_numpy_rows_are_accepted_as_inputs() -> None:
     model = MLP(2, [3, 1])
     row = np.array([0.25, -0.5])
-    assert model(row)[0].data == model(row.tolist())[0].data
+    assert model(row).data == model(row.tolist()).data

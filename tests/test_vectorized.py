@@ -20,8 +20,8 @@ def _scalar_loss(model: MLP, loss: str) -> Value:
     if loss == "softmax_cross_entropy":
         return softmax_cross_entropy(outs, Y.tolist())
     if loss == "hinge":
-        return hinge([o[0] for o in outs], (2 * (Y > 0) - 1).tolist())
-    return mse([o[0] for o in outs], Y.astype(float).tolist())
+        return hinge(outs, (2 * (Y > 0) - 1).tolist())  # one output: each is a Value
+    return mse(outs, Y.astype(float).tolist())
 
 
 def _targets(loss: str) -> np.ndarray:

