@@ -687,15 +687,15 @@ which_way = Exercise.choice(
 
 # %%
 answer = ...  # dL/da
-mul_down_diff.check(answer)
+mul_down_diff.check(answer);
 
 # %%
 answer = ...  # how many times dL/dw
-three_backwards.check(answer)
+three_backwards.check(answer);
 
 # %%
 answer = ...  # one of the options
-which_way.check(answer)
+which_way.check(answer);
 
 # %% [markdown]
 # ## Answers
