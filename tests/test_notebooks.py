@@ -18,8 +18,8 @@ def _cells(notebook) -> list[tuple[str, str]]:
     return [(cell.cell_type, cell.source.strip()) for cell in notebook.cells]
 
 
-def test_the_seven_walkthroughs_are_there() -> None:
-    assert [p.stem[:2] for p in PAIRS] == ["01", "02", "03", "04", "05", "06", "07"]
+def test_the_walkthroughs_are_there() -> None:
+    assert [p.stem[:2] for p in PAIRS] == ["00", "01", "02", "03", "04", "05", "06", "07", "08"]
 
 
 @pytest.mark.parametrize("ipynb", PAIRS, ids=lambda p: p.stem)
