@@ -277,10 +277,22 @@ for node in [o, n, s, x1w1, x2w2]:
 assert all(math.isclose(leaf.grad, by_hand[leaf.label]) for leaf in leaves)
 
 # %% [markdown]
+# The order matters. Called from the inputs up, each node passes on a gradient that has not
+# arrived yet: zero.
+
+# %%
+o, leaves, (x1w1, x2w2, s, n) = build_neuron()
+o.grad = 1.0
+for node in [x1w1, x2w2, s, n, o]:
+    node._backward()
+print("grads, rules run inputs first:", [leaf.grad for leaf in leaves])
+assert all(leaf.grad == 0.0 for leaf in leaves)
+
+# %% [markdown]
 # ## Step 4: the order, found by the computer
 #
-# The order mattered: a node may pass its gradient on only after *every* node that uses it has
-# sent it its share. Listing the nodes so that each comes after its parents is a
+# A node may pass its gradient on only after *every* node that uses it has sent it its
+# share. Listing the nodes so that each comes after its parents is a
 # *topological sort*; walking that list backwards gives a safe order. The natural way to write
 # it is recursive: visit the parents first, then list the node.
 
@@ -525,6 +537,7 @@ loss_of(w, b).backward()  # the next step's graph, same w and b, grads not reset
 print(f"dL/dw after one backward pass: {once:.6f}; after two: {w.grad:.6f}")
 assert math.isclose(w.grad, 2 * once)
 assert min(losses_forgetful[-20:]) > 0.1  # never settles
+assert path_forgetful[-1][0] > 10 * 1.5  # w ends far beyond the w = 1.5 that fits
 
 # %% [markdown]
 # The fix is one line: set every parameter's grad to 0 before each backward pass.
@@ -539,7 +552,8 @@ assert all(later <= earlier for earlier, later in zip(losses, losses[1:]))  # ne
 # %% [markdown]
 # ## The altitude map
 #
-# With two parameters the loss is a landscape over the (w, b) plane: the colour is the height.
+# With two parameters the loss is a landscape over the (w, b) plane, an altitude map as note
+# 000 puts it: the colour is the height.
 # The arrows are −grad at points of a grid, computed by our own engine: they point downhill,
 # across the contour lines. Gradient descent follows them into the valley. The run that never
 # reset its grads keeps the speed of every past step and flies off the map.
@@ -555,6 +569,8 @@ for i, j in np.ndindex(grid_w.shape):
     loss_of(w, b).backward()
     downhill = -np.array([w.grad, b.grad])
     arrows[i, j] = downhill / (np.linalg.norm(downhill) + 1e-12)  # direction only
+# The map is drawn with NumPy; at a grid point it is the same loss our engine computes.
+assert math.isclose(loss_of(Value(W[40, 70]), Value(B[40, 70])).data, altitude[40, 70])
 
 fig, ax = plt.subplots(figsize=(7.5, 5.5))
 filled = ax.contourf(W, B, altitude, levels=30, cmap="viridis")
@@ -616,10 +632,27 @@ assert math.isclose(ours.data, theirs.data, rel_tol=1e-12)
 #   stack-based sort with a few shortcuts, written once for anything with `parents`.
 # - **Checks and careful semantics.** It refuses NaN and infinity with a message, names the
 #   operation when an operand is wrong, and resets the grads of inner nodes at the start of
-#   `backward()` while leaves keep adding (PyTorch's rule), so calling it twice doubles only
-#   the leaves' grads.
+#   `backward()` while leaves keep adding (PyTorch's rule), so calling it twice on one graph
+#   doubles the leaves' grads. Ours is right only on a fresh graph: run twice, the inner grads
+#   left over from the first pass are sent down again, and the error compounds with depth.
 #
-# The cycle and the size, measured:
+# The second backward, the cycle and the size, measured:
+
+# %%
+def second_backward_ratio(V):
+    """w.grad after two backward() calls on one graph, over its value after one."""
+    w = V(0.5)
+    out = (w * 3.0).tanh() * 2.0
+    out.backward()
+    first = w.grad
+    out.backward()
+    return w.grad / first
+
+
+print("second backward on the same graph multiplies w.grad by: ours",
+      second_backward_ratio(Value), "| package", second_backward_ratio(micrograd_notes.Value))
+assert second_backward_ratio(micrograd_notes.Value) == 2.0
+assert second_backward_ratio(Value) > 2.0
 
 # %%
 gc.disable()  # so the collector cannot run while we look

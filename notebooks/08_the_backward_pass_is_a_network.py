@@ -203,10 +203,10 @@ print("dW2 = δ_out · a_hiddenᵀ =\n", np.round(dW2, 5))
 # %% [markdown]
 # ## The reversed network is linear in its seed
 #
-# What goes *into* the reversed network is the seed, ∂C/∂o at the outputs. Nothing in it
-# depends on the seed except the seed itself: the weights and the gains were fixed by the
-# forward pass. So it is a linear map: twice the seed gives twice every gradient, and the
-# gradients for a sum of two seeds are the sums of their gradients.
+# What goes *into* the reversed network is the seed, ∂C/∂o at the outputs. Its weights and
+# gains were all fixed by the forward pass; the seed only flows through them, multiplied and
+# added. So the reversed network is a linear map: twice the seed gives twice every gradient,
+# and the gradients for a sum of two seeds are the sums of their gradients.
 #
 # To feed it any seed s we take the backward pass of S = Σ s_k · o_k, whose gradient at o_k is
 # exactly s_k. Seeding it with o − y must give the gradients of the loss itself.
@@ -420,9 +420,10 @@ plt.show()
 
 # %% [markdown]
 # The backward pass runs each gate's rule once: exactly as many gate evaluations as the forward
-# pass, at every size. Each rule does one multiply-add per input of its gate, one per edge of
-# the graph, and a gate here has at most two inputs, so the arithmetic of the backward pass is
-# at most about twice that of the forward pass: a constant, whatever the size. The other two
+# pass, at every size. Inside, a rule does about one multiply-add for each input of its gate,
+# so the backward pass's arithmetic follows the number of edges, and with at most two inputs
+# per gate here that is at most twice the number of gates: a constant factor, whatever the
+# size. The other two
 # pay one whole forward pass (or two) per parameter, so their cost over the forward pass's is
 # the parameter count itself.
 
