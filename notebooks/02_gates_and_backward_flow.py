@@ -225,7 +225,9 @@ exercise2.check(answer2)
 big = raw * [10.0, 1.0]
 g_big = weight_grads(big)
 ratio_raw, ratio_big = g_raw[0] / g_raw[1], g_big[0] / g_big[1]
-verdict = "grow" if ratio_big > 1.5 * ratio_raw else "shrink" if ratio_big < ratio_raw / 1.5 else "stay"
+verdict = (
+    "grow" if ratio_big > 1.5 * ratio_raw else "shrink" if ratio_big < ratio_raw / 1.5 else "stay"
+)
 exercise3 = Exercise.choice(
     "the gradient ratio with a 10x larger first feature",
     ["grow", "shrink", "stay"],
