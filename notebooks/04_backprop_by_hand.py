@@ -358,7 +358,8 @@ assert close([dL_da21, dL_da22], [net["a21"].grad, net["a22"].grad])
 #
 # For ∂L/∂a22 the notes write the factor ∂y2/∂a32 on the second path. The network has no
 # a32: layer 3 ends in the scores h31, h32. The factor meant is ∂y2/∂h32 (taken as 1 with
-# the softmax treated as y = h3, as above), and the path is then w322 · Δy2.
+# the softmax treated as y = h3, as above), and the path is then w322 · Δy2: the formula the
+# cell above checked against the engine.
 
 # %%
 names = {node.label for node in topological_order(net["L"])}
@@ -568,6 +569,18 @@ for i in range(2):
             worst_right = max(worst_right, abs(Wl[j][k].grad - right))
 print(f"largest error: with x_i {worst_notes:.3g}, with x_j {worst_right:.3g}")
 assert worst_notes > 0.1 and worst_right == 0.0
+
+# %% [markdown]
+# One more small thing on the same page: the note lays the entries x_j · ∂L/∂y_i out with one
+# row per output i, a matrix of shape (m, n), and says it equals xᵀ · ∂L/∂y. That product has
+# shape (n, m), W's shape: the laid-out matrix is its transpose.
+
+# %%
+x_row = np.array([xs3])  # (1, n)
+dy_row = np.array([[0.7, -1.1]])  # (1, m): some gradient arriving at y
+laid_out = np.array([[x_row[0, j] * dy_row[0, i] for j in range(3)] for i in range(2)])
+assert laid_out.shape == (2, 3) and (x_row.T @ dy_row).shape == (3, 2)
+assert close(laid_out.T, x_row.T @ dy_row)
 
 # %% [markdown]
 # **Answer:** yes. Each weight's gradient is a product of local derivatives along its paths,
