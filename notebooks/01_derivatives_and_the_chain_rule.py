@@ -5,6 +5,8 @@
 #     text_representation:
 #       extension: .py
 #       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
 #   kernelspec:
 #     display_name: Python 3
 #     language: python
@@ -116,3 +118,65 @@ draw(z)
 # **Answer:** a derivative is a measurable sensitivity; along one path local sensitivities
 # multiply, across paths they add. Everything else in these notebooks is bookkeeping that
 # applies these two rules efficiently.
+
+# %% [markdown]
+# ## Exercises
+#
+# Change one thing, predict the result, then check it: write your answer in place of the
+# `...` and run the cell after it.
+#
+# **1.** What is the slope of f(x) = 3x² − 4x + 5 at x = −1?
+
+# %%
+from micrograd_notes.exercises import Exercise
+
+xv = Value(-1.0, "x")
+(3 * xv**2 - 4 * xv + 5).backward()
+exercise1 = Exercise.number("slope of f at x = -1", xv.grad, hint="the slope is 6x − 4")
+
+# %%
+answer1 = ...
+
+# %%
+exercise1.check(answer1)
+
+# %% [markdown]
+# **2.** Change the chain's last step from z = y² to z = y³ (still y = 3x + 1, x = 0.5).
+# What is dz/dx?
+
+# %%
+xv = Value(0.5, "x")
+((3 * xv + 1) ** 3).backward()
+exercise2 = Exercise.number("dz/dx for z = (3x + 1)^3 at x = 0.5", xv.grad, hint="3y² times 3")
+
+# %%
+answer2 = ...
+
+# %%
+exercise2.check(answer2)
+
+# %% [markdown]
+# **3.** Give x a third path: z = x·y + x·x, with x = 2 and y = −3. What is dz/dx?
+
+# %%
+xv, yv = Value(2.0, "x"), Value(-3.0, "y")
+(xv * yv + xv * xv).backward()
+exercise3 = Exercise.number(
+    "dz/dx for z = x*y + x*x", xv.grad, hint="x·x uses x twice: each use is a path"
+)
+
+# %%
+answer3 = ...
+
+# %%
+exercise3.check(answer3)
+
+# %% [markdown]
+# ## Answers
+#
+# The test suite runs these: each exercise accepts its answer and rejects a likely mistake.
+
+# %%
+assert exercise1.accepts(-10.0) and not exercise1.accepts(10.0)
+assert exercise2.accepts(3 * 2.5**2 * 3) and not exercise2.accepts(3 * 2.5**2)
+assert exercise3.accepts(-3.0 + 2 * 2.0) and not exercise3.accepts(-3.0 + 2.0)

@@ -5,6 +5,8 @@
 #     text_representation:
 #       extension: .py
 #       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
 #   kernelspec:
 #     display_name: Python 3
 #     language: python
@@ -29,7 +31,7 @@
 import math
 
 from micrograd_notes import Value
-from micrograd_notes.viz import draw, trace_backward
+from micrograd_notes.viz import draw, draw_steps, show_steps, trace_backward
 
 
 def leaves(**values):
@@ -51,6 +53,25 @@ trace = trace_backward(out)
 print(trace)
 assert a.grad == b.grad == 2.0
 draw(out)
+
+# %% [markdown]
+# The trace above names the constant 2 by its value. `show_steps` draws the same trace as
+# one frame per step: the node whose turn it is in orange, each grad as it stood after that
+# step. In Jupyter it is a slider (with ipywidgets installed; a strip of frames without).
+# Move it and watch the 2 flow from the multiplication into the add gate and on to a and b.
+
+# %%
+assert "2" in {row[3] for row in trace.rows()}  # the constant, by its value
+show_steps(trace)
+
+# %% [markdown]
+# The same frames without the slider, here the second step: the add gate has received its
+# up_diff of 2 and passed it on, unchanged, to both inputs.
+
+# %%
+frames = draw_steps(trace)
+assert len(frames) == 2 and "step 2/2" in frames[1].source
+frames[1]
 
 # %% [markdown]
 # ## The max gate routes the gradient to the winner
@@ -156,3 +177,76 @@ assert 0.1 < g_centred[0] / g_centred[1] < 10
 # %% [markdown]
 # **Answer:** add distributes, max routes, mul swaps, sigmoid scales by σ(1 − σ); each gate
 # applies down_diff = local_diff · up_diff and nothing more.
+
+# %% [markdown]
+# ## Exercises
+#
+# Change one thing, predict the result, then check it: write your answer in place of the
+# `...` and run the cell after it.
+#
+# **1.** Scale the mul gate's output: out = a · b · 3 with a = 2, b = −5. What is a.grad?
+
+# %%
+from micrograd_notes.exercises import Exercise
+
+a, b = leaves(a=2.0, b=-5.0)
+(a * b * 3.0).backward()
+exercise1 = Exercise.number(
+    "a.grad for out = a * b * 3", a.grad, hint="the mul gate swaps: a receives b times up_diff"
+)
+
+# %%
+answer1 = ...
+
+# %%
+exercise1.check(answer1)
+
+# %% [markdown]
+# **2.** In the max example, raise b from −1 to 6: out = max(a, b) · 3 with a = 4. What is
+# a.grad now?
+
+# %%
+a, b = leaves(a=4.0, b=6.0)
+(a.max(b) * 3.0).backward()
+exercise2 = Exercise.number("a.grad for max(4, 6) * 3", a.grad, hint="which input wins now?")
+
+# %%
+answer2 = ...
+
+# %%
+exercise2.check(answer2)
+
+# %% [markdown]
+# **3.** In the last section, make the first feature ten times larger (mean 5000 instead of
+# 500) and leave the second alone. Does the ratio of the raw weight gradients "grow",
+# "shrink" or "stay"?
+
+# %%
+big = raw * [10.0, 1.0]
+g_big = weight_grads(big)
+ratio_raw, ratio_big = g_raw[0] / g_raw[1], g_big[0] / g_big[1]
+verdict = (
+    "grow" if ratio_big > 1.5 * ratio_raw else "shrink" if ratio_big < ratio_raw / 1.5 else "stay"
+)
+exercise3 = Exercise.choice(
+    "the gradient ratio with a 10x larger first feature",
+    ["grow", "shrink", "stay"],
+    verdict,
+    hint="the weight's gradient is its input times up_diff",
+)
+
+# %%
+answer3 = ...
+
+# %%
+exercise3.check(answer3)
+
+# %% [markdown]
+# ## Answers
+#
+# The test suite runs these: each exercise accepts its answer and rejects a likely mistake.
+
+# %%
+assert exercise1.accepts(-15.0) and not exercise1.accepts(2.0 * 3.0)
+assert exercise2.accepts(0.0) and not exercise2.accepts(3.0)
+assert exercise3.accepts("grow") and not exercise3.accepts("stay")

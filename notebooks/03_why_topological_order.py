@@ -5,6 +5,8 @@
 #     text_representation:
 #       extension: .py
 #       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
 #   kernelspec:
 #     display_name: Python 3
 #     language: python
@@ -26,7 +28,7 @@ import sys
 
 from micrograd_notes import Value, topological_order
 from micrograd_notes.gradcheck import local_diffs
-from micrograd_notes.viz import draw
+from micrograd_notes.viz import draw, node_name
 
 
 def push_down(node):
@@ -124,7 +126,8 @@ draw(d)
 
 # %%
 order = topological_order(d)
-print(" -> ".join(n.label or n.op for n in order))
+print(" -> ".join(node_name(n) for n in order))  # the constant 2 is named by its value
+assert all(node_name(n) for n in order)
 position = {id(n): i for i, n in enumerate(order)}
 assert all(position[id(p)] < position[id(n)] for n in order for p in n.parents)
 
@@ -165,3 +168,85 @@ assert x.grad == 100_001
 # **Answer:** a node may pass its gradient on only when it is complete, and only once. Walking
 # a topological order backwards guarantees both; building that order with an explicit stack
 # makes it work for graphs of any depth.
+
+# %% [markdown]
+# ## Exercises
+#
+# Change one thing, predict the result, then check it: write your answer in place of the
+# `...` and run the cell after it.
+#
+# **1.** Use b three times: b = a + a, c = b + b + b. What is dc/da?
+
+# %%
+from micrograd_notes.exercises import Exercise
+
+a = Value(1.0, "a")
+b = a + a
+(b + b + b).backward()
+exercise1 = Exercise.number("dc/da for c = b + b + b, b = a + a", a.grad, hint="c = 6a")
+
+# %%
+answer1 = ...
+
+# %%
+exercise1.check(answer1)
+
+# %% [markdown]
+# **2.** Three doublings: b1 = a + a, b2 = b1 + b1, b3 = b2 + b2 (so db3/da = 8). What does
+# shortcut 1, `naive_backward`, give for it?
+
+# %%
+a = Value(1.0, "a")
+b1 = a + a
+b2 = b1 + b1
+b3 = b2 + b2
+b3.grad = 1.0
+naive_backward(b3)
+exercise2 = Exercise.number(
+    "naive_backward's da for three doublings",
+    a.grad,
+    hint="b2 is pushed twice, b1 four times, each time with all it has gathered so far",
+)
+
+# %%
+answer2 = ...
+
+# %%
+exercise2.check(answer2)
+
+# %% [markdown]
+# **3.** Shorten the chain of the last section to 500 links. Does `recursive_order` still
+# fail? Answer "fails" or "works".
+
+# %%
+x = Value(0.5, "x")
+y = x
+for _ in range(500):
+    y = y + x
+try:
+    recursive_order(y, set(), [])
+    outcome = "works"
+except RecursionError:
+    outcome = "fails"
+exercise3 = Exercise.choice(
+    "recursive_order on a 500-link chain",
+    ["fails", "works"],
+    outcome,
+    hint=f"one Python call per link; the limit is {sys.getrecursionlimit()}",
+)
+
+# %%
+answer3 = ...
+
+# %%
+exercise3.check(answer3)
+
+# %% [markdown]
+# ## Answers
+#
+# The test suite runs these: each exercise accepts its answer and rejects a likely mistake.
+
+# %%
+assert exercise1.accepts(6.0) and not exercise1.accepts(4.0)
+assert exercise2.accepts(48.0) and not exercise2.accepts(8.0)
+assert exercise3.accepts("works") and not exercise3.accepts("fails")

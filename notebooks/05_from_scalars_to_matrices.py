@@ -5,6 +5,8 @@
 #     text_representation:
 #       extension: .py
 #       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
 #   kernelspec:
 #     display_name: Python 3
 #     language: python
@@ -26,7 +28,9 @@
 # %%
 import time
 
+import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.patches import Rectangle
 
 from micrograd_notes import Value
 from micrograd_notes.data import make_spiral
@@ -54,6 +58,91 @@ dY = rng.normal(size=(n, nout))  # pretend this arrived from the layers above
 dX, dW, db = layer.backward(Xb, dY)
 print("dX", dX.shape, " dW", dW.shape, " db", db.shape)
 assert (dX.shape, dW.shape, db.shape) == (Xb.shape, layer.W.shape, layer.b.shape)
+
+# %% [markdown]
+# The same three formulas as pictures, drawn to scale for these sizes: one cell per number,
+# coloured by the shape it has. In each product the inner sizes match and are summed away.
+
+
+# %%
+def draw_shapes(ax, terms, title):
+    """Matrices as grids of cells, to scale, left to right; strings between them are operators."""
+    x = 0.0
+    for term in terms:
+        if isinstance(term, str):
+            width = 0.8 + 0.45 * (len(term) - 1)
+            size = 14 if len(term) == 1 else 11
+            ax.text(x + width / 2, 0, term, fontsize=size, ha="center", va="center")
+            x += width
+            continue
+        name, (rows, cols), colour = term
+        top = rows / 2
+        for r in range(rows):
+            for c in range(cols):
+                ax.add_patch(Rectangle((x + c, top - r - 1), 1, 1, fc=colour, ec="0.35", lw=0.8))
+        ax.text(
+            x + cols / 2,
+            top + 0.35,
+            f"{name}  ({rows}, {cols})",
+            ha="center",
+            va="bottom",
+            fontsize=10,
+        )
+        x += cols + 0.2
+    ax.set_xlim(-0.3, x + 0.3)
+    ax.set_ylim(-3.6, 3.8)
+    ax.set_aspect("equal")
+    ax.axis("off")
+    ax.set_title(title, fontsize=10)
+
+
+colours = {"X": "#bfe3ff", "W": "#c8f0c0", "dY": "#ffd2c2", "b": "#e6e6e6"}
+fig, axes = plt.subplots(3, 1, figsize=(8, 8))
+draw_shapes(
+    axes[0],
+    [
+        ("dW", (nin, nout), colours["W"]),
+        "=",
+        ("Xᵀ", (nin, n), colours["X"]),
+        "·",
+        ("dY", (n, nout), colours["dY"]),
+    ],
+    f"dW has W's shape (nin, nout): only Xᵀ · dY fits; the batch size n = {n} is summed away",
+)
+draw_shapes(
+    axes[1],
+    [
+        ("dX", (n, nin), colours["X"]),
+        "=",
+        ("dY", (n, nout), colours["dY"]),
+        "·",
+        ("Wᵀ", (nout, nin), colours["W"]),
+    ],
+    "dX has X's shape (n, nin): dY · Wᵀ; the outputs nout are summed away",
+)
+draw_shapes(
+    axes[2],
+    [("db", (1, nout), colours["b"]), "= column sums of", ("dY", (n, nout), colours["dY"])],
+    "db has b's shape (nout,): the column sums of dY",
+)
+kinds = [
+    ("X", "shape of X: (n, nin)"),
+    ("W", "shape of W: (nin, nout)"),
+    ("dY", "shape of Y and dY: (n, nout)"),
+    ("b", "shape of b"),
+]
+fig.legend(
+    handles=[Rectangle((0, 0), 1, 1, fc=colours[k], ec="0.35", label=text) for k, text in kinds],
+    loc="lower center",
+    ncol=2,
+    fontsize=9,
+    frameon=False,
+)
+fig.suptitle(
+    f"Shapes decide the formulas: n = {n} samples, nin = {nin} inputs, nout = {nout} outputs"
+)
+fig.tight_layout(rect=(0, 0.07, 1, 1))
+plt.show()
 
 # %% [markdown]
 # ## The same layer, one scalar at a time
@@ -112,3 +201,74 @@ print(f"time: scalar engine {scalar_seconds * 1000:.0f} ms, matrices {matrix_sec
 # **Answer:** yes. The matrix formulas are the scalar chain rule, summed over the batch and
 # written in the only order the shapes allow. The scalar engine shows *why*; the matrix form
 # is how it is done fast.
+
+# %% [markdown]
+# ## Exercises
+#
+# Change one thing, predict the result, then check it: write your answer in place of the
+# `...` and run the cell after it.
+#
+# **1.** A layer with nin = 10 inputs and nout = 7 outputs gets a batch of 32 samples. How
+# many numbers does dW hold?
+
+# %%
+from micrograd_notes.exercises import Exercise
+
+big_layer = Linear(np.zeros((10, 7)), np.zeros(7))
+_, dW_big, _ = big_layer.backward(np.ones((32, 10)), np.ones((32, 7)))
+exercise1 = Exercise.number("entries of dW", dW_big.size, hint="dW has the shape of W")
+
+# %%
+answer1 = ...
+
+# %%
+exercise1.check(answer1)
+
+# %% [markdown]
+# **2.** Double every input (X → 2X) and keep dY. What happens to dX: does it "double",
+# "halve" or "stay"?
+
+# %%
+dX2, dW2, _ = layer.backward(2 * Xb, dY)
+
+
+def verdict(new, old):
+    """How an array changed: "double", "halve" or "stay"."""
+    if np.allclose(new, 2 * old):
+        return "double"
+    return "halve" if np.allclose(new, old / 2) else "stay"
+
+
+exercise2 = Exercise.choice(
+    "dX when X doubles", ["double", "halve", "stay"], verdict(dX2, dX), hint="dX = dY · Wᵀ"
+)
+
+# %%
+answer2 = ...
+
+# %%
+exercise2.check(answer2)
+
+# %% [markdown]
+# **3.** And dW, with the same change?
+
+# %%
+exercise3 = Exercise.choice(
+    "dW when X doubles", ["double", "halve", "stay"], verdict(dW2, dW), hint="dW = Xᵀ · dY"
+)
+
+# %%
+answer3 = ...
+
+# %%
+exercise3.check(answer3)
+
+# %% [markdown]
+# ## Answers
+#
+# The test suite runs these: each exercise accepts its answer and rejects a likely mistake.
+
+# %%
+assert exercise1.accepts(70) and not exercise1.accepts(32 * 7)
+assert exercise2.accepts("stay") and not exercise2.accepts("double")
+assert exercise3.accepts("double") and not exercise3.accepts("stay")

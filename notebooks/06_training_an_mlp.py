@@ -137,3 +137,78 @@ assert graphs[False][2] > 3 * graphs[True][2]
 # %% [markdown]
 # **Answer:** yes. A few hundred lines of scalar autodiff train both classifiers to 100% on
 # their training points in seconds; the fused weighted sum is what keeps it quick.
+
+# %% [markdown]
+# ## Exercises
+#
+# Change one thing, predict the result, then check it: write your answer in place of the
+# `...` and run the cell after it.
+#
+# **1.** One moons point has label +1 and the network scores it 1.5. What is the hinge loss's
+# gradient with respect to that score?
+
+# %%
+from micrograd_notes import Value
+from micrograd_notes.exercises import Exercise
+
+score = Value(1.5, "score")
+hinge([score], [1]).backward()
+exercise1 = Exercise.number(
+    "d hinge / d score at score 1.5, label +1",
+    score.grad,
+    hint="max(0, 1 − y·s): is the point inside the margin?",
+)
+
+# %%
+answer1 = ...
+
+# %%
+exercise1.check(answer1)
+
+# %% [markdown]
+# **2.** Leave out `opt.zero_grad()` and call `backward()` twice on the same loss. Each grad
+# ends up how many times the right one?
+
+# %%
+small = MLP(2, [4, 1], seed=0)
+small_loss = hinge([small(x) for x in inputs[:8]], y[:8])
+small_loss.backward()
+right_grads = [p.grad for p in small.parameters()]
+small_loss.backward()  # no zero_grad in between: grads add up
+ratios = {round(p.grad / g, 12) for p, g in zip(small.parameters(), right_grads) if g != 0}
+(times,) = ratios
+exercise2 = Exercise.number(
+    "grad after two backward() calls / right grad", times, hint="leaves accumulate"
+)
+
+# %%
+answer2 = ...
+
+# %%
+exercise2.check(answer2)
+
+# %% [markdown]
+# **3.** How many parameters (weights and biases) does MLP(2, [16, 16, 1]) have?
+
+# %%
+exercise3 = Exercise.number(
+    "parameters of MLP(2, [16, 16, 1])",
+    len(model.parameters()),
+    hint="each neuron has one weight per input plus a bias",
+)
+
+# %%
+answer3 = ...
+
+# %%
+exercise3.check(answer3)
+
+# %% [markdown]
+# ## Answers
+#
+# The test suite runs these: each exercise accepts its answer and rejects a likely mistake.
+
+# %%
+assert exercise1.accepts(0.0) and not exercise1.accepts(-1.0)
+assert exercise2.accepts(2) and not exercise2.accepts(1)
+assert exercise3.accepts(16 * 3 + 16 * 17 + 17) and not exercise3.accepts(2 * 16 + 16 * 16 + 16)

@@ -5,6 +5,8 @@
 #     text_representation:
 #       extension: .py
 #       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
 #   kernelspec:
 #     display_name: Python 3
 #     language: python
@@ -119,3 +121,84 @@ assert not any(op in m.where for m in report.mismatches for op in ("(tanh", "(ex
 #
 # **Answer:** trust a gradient once it matches a central difference with a sensible nudge; when
 # it doesn't, check the graph node by node to find the gate at fault.
+
+# %% [markdown]
+# ## Exercises
+#
+# Change one thing, predict the result, then check it: write your answer in place of the
+# `...` and run the cell after it.
+#
+# **1.** Halve the nudge of the one-sided difference, from h = 1e-3 to 5e-4 (well above the
+# round-off range). Does its error "halve", "quarter" or "stay"?
+
+# %%
+from micrograd_notes.exercises import Exercise
+
+
+def one_sided_error(h):
+    return abs((math.exp(x0 + h) - math.exp(x0)) / h - exact)
+
+
+def central_error(h):
+    return abs(central_difference(math.exp, x0, eps=h) - exact)
+
+
+def shrink(error, h=1e-3):
+    """How the error changes when h is halved: "halve", "quarter" or "stay"."""
+    ratio = error(h) / error(h / 2)
+    return "quarter" if 3 < ratio < 5 else "halve" if 1.5 < ratio < 2.5 else "stay"
+
+
+options = ["halve", "quarter", "stay"]
+exercise1 = Exercise.choice(
+    "one-sided error when h halves", options, shrink(one_sided_error), hint="error ~ h"
+)
+
+# %%
+answer1 = ...
+
+# %%
+exercise1.check(answer1)
+
+# %% [markdown]
+# **2.** The same for the central difference?
+
+# %%
+exercise2 = Exercise.choice(
+    "central error when h halves", options, shrink(central_error), hint="error ~ h²"
+)
+
+# %%
+answer2 = ...
+
+# %%
+exercise2.check(answer2)
+
+# %% [markdown]
+# **3.** With the forgetful multiplication gate, out = a · b for a = 2 and b = 3. What grad
+# does a receive?
+
+# %%
+engine.MUL = ForgetfulMul()
+try:
+    a, b = Value(2.0, "a"), Value(3.0, "b")
+    (a * b).backward()
+finally:
+    engine.MUL = healthy
+exercise3 = Exercise.number("a.grad with the forgetful *", a.grad, hint="it forgets to swap")
+
+# %%
+answer3 = ...
+
+# %%
+exercise3.check(answer3)
+
+# %% [markdown]
+# ## Answers
+#
+# The test suite runs these: each exercise accepts its answer and rejects a likely mistake.
+
+# %%
+assert exercise1.accepts("halve") and not exercise1.accepts("quarter")
+assert exercise2.accepts("quarter") and not exercise2.accepts("halve")
+assert exercise3.accepts(2.0) and not exercise3.accepts(3.0)

@@ -22,6 +22,7 @@ from micrograd_notes.viz import (
     draw,
     draw_steps,
     show_steps,
+    to_digraph,
     trace_backward,
 )
 
@@ -110,6 +111,54 @@ def test_output_is_deterministic(no_system_dot) -> None:
     second.backward()
     assert draw(first).source == draw(second).source
     assert draw(first).svg().encode() == draw(second).svg().encode()
+
+
+def test_a_constant_is_named_by_its_value_in_boxes_and_trace() -> None:
+    x = Value(1.5, "x")
+    out = x * 2.0 + 3
+    out.label = "out"
+    source = draw(out).source
+    assert '"{ 2 | data 2 |' in source and '"{ 3 | data 3 |' in source
+    names = {str(n) for row in trace_backward(out).rows() for n in (row[1], row[3])}
+    assert {"2", "3", "x", "out"} <= names and not any(n.startswith("leaf#") for n in names)
+    assert [viz.node_name(n) for n in (x, Value(0.125), out, x * x)] == ["x", "0.125", "out", "*"]
+
+
+def _legend_lines(source: str) -> list[str]:
+    return [line.strip() for line in source.splitlines() if line.strip().startswith("legend_")]
+
+
+def test_the_legend_lists_exactly_the_kinds_drawn_in_colours_order() -> None:
+    x = Value(0.5, "x")
+    only_inputs = draw(x * x, "TB").source
+    assert [line.split()[0] for line in _legend_lines(only_inputs)] == [
+        "legend_root",
+        "legend_input",
+    ]
+    model = MLP(1, [1], seed=0)
+    everything = to_digraph(model([x]) * 2.0, "TB", params=model.parameters()).source
+    kinds = [line.split()[0].removeprefix("legend_") for line in _legend_lines(everything)]
+    assert kinds == ["root", "input", "parameter", "constant", "inner"]
+    for line, kind in zip(_legend_lines(everything), kinds):
+        assert viz.LEGEND[kind] in line and COLOURS[kind] in line
+    # Left to right the graph's ranks run sideways, so the key is written bottom-up.
+    assert _legend_lines(draw(x * x, "LR").source)[0].startswith("legend_input")
+    assert not _legend_lines(draw(x * x, legend=False).source)
+
+
+@needs_builtin_renderer
+def test_the_legend_is_in_the_svg_and_the_same_every_time(no_system_dot) -> None:
+    out, _ = _expression()
+    out.backward()
+    svg = draw(out).svg()
+    texts = _texts(svg)
+    assert "colours" in texts
+    for kind in ["root", "input", "constant", "inner"]:
+        assert viz.LEGEND[kind] in texts
+    assert viz.LEGEND["parameter"] not in texts  # none marked: not listed
+    again = _expression()[0]
+    again.backward()
+    assert draw(again).svg() == svg
 
 
 def test_zero_grads_are_flagged_in_the_picture() -> None:
@@ -303,7 +352,8 @@ def test_frames_highlight_each_step_in_turn(no_system_dot) -> None:
     frames = draw_steps(trace)
     assert len(frames) == len(trace.steps)
     for k, frame in enumerate(frames):
-        assert frame.source.count(COLOURS["current"]) == 1
+        node_lines = [line for line in frame.source.splitlines() if line.lstrip().startswith("v")]
+        assert sum(COLOURS["current"] in line for line in node_lines) == 1
         assert f"step {k + 1}/{len(frames)}" in frame.source
     # Grads fill in as the pass goes: the first frame has only the root's.
     assert "grad 0" in frames[0].source
