@@ -8,12 +8,14 @@ small cells of our own in that style; each one would run on micrograd too.
 
 from __future__ import annotations
 
+import itertools
 import math
 
 import graphviz
 import pytest
 
 from micrograd_notes.engine import Value
+from micrograd_notes.nn import MLP
 from micrograd_notes.viz import GraphView, can_render_svg, draw_dot
 
 # ---- the lecture's style: a labelled expression, walked through _prev and _op ---------------
@@ -195,6 +197,27 @@ def test_tanh_spelled_out_with_exp_gives_the_same_grads() -> None:
     assert o.data == pytest.approx(math.sqrt(0.5), rel=1e-12)
     grads = {name: v.grad for name, v in leaves.items()}
     assert grads == pytest.approx({"x1": -1.5, "w1": 1.0, "x2": 0.5, "w2": 0.0}, abs=1e-12)
+
+
+# ---- the lecture's little network: tanh everywhere, squared error, a hand-written update ---
+
+
+def test_the_lectures_training_loop_with_an_all_tanh_mlp() -> None:
+    xs = [[1.0, -2.0, 0.5], [0.0, 1.5, -1.0], [2.0, 0.5, 1.0], [-1.0, -0.5, 2.0]]
+    targets = [1.0, -1.0, -1.0, 1.0]
+    net = MLP(3, [4, 4, 1], activation="tanh", last="tanh")  # the lecture's network
+    losses = []
+    for _ in range(20):
+        outs = [net(x) for x in xs]
+        loss = sum((out - t) ** 2 for out, t in zip(outs, targets))
+        net.zero_grad()
+        loss.backward()
+        for p in net.parameters():
+            p.data += -0.1 * p.grad
+        losses.append(loss.data)
+    assert all(later < earlier for earlier, later in itertools.pairwise(losses))
+    assert losses[-1] < 0.05 * losses[0]
+    assert all((net(x) > 0) == (t > 0) for x, t in zip(xs, targets))  # compares data
 
 
 # ---- the demo's style: a training loop that differs from micrograd's only in its import -----
