@@ -1,6 +1,6 @@
 """micrograd_notes: learn backpropagation by reading and running a scalar autodiff engine."""
 
-from micrograd_notes.engine import Value, dot
+from micrograd_notes.engine import Gate, Value, dot
 from micrograd_notes.gradcheck import (
     GradcheckError,
     GradcheckReport,
@@ -13,6 +13,7 @@ from micrograd_notes.graph import edges, topological_order
 __version__ = "0.1.0"
 
 __all__ = [
+    "Gate",
     "GradcheckError",
     "GradcheckReport",
     "Value",

@@ -54,7 +54,7 @@ def train(
     history = History()
     bar = tqdm(range(steps), desc="training", unit="step", disable=not progress)
     for k in bar:
-        scores = [model(x) for x in inputs]
+        scores: list[Value] = [model(x) for x in inputs]  # type: ignore[misc]  # one output each
         loss = hinge(scores, y_signed) + l2(params, alpha)
         optimizer.zero_grad()
         loss.backward()

@@ -89,6 +89,30 @@ class Value:
         """True for a value made by hand (an input, a weight or a constant)."""
         return self._gate is None
 
+    # ---- for learners coming from micrograd ------------------------------------------------
+    # The micrograd lecture's own code (its ``trace``, ``draw_dot``, ``build_topo`` and its
+    # backward-by-hand cells) reads these three names; with them it runs on this package
+    # with only its import changed. New code should use ``parents``, ``op`` and ``backward()``.
+
+    @property
+    def _prev(self) -> set[Value]:
+        """The parents as a set, as micrograd keeps them (so ``a * a`` has one entry)."""
+        return set(self.parents)
+
+    @property
+    def _op(self) -> str:
+        """The gate's symbol, as ``op``: ``""`` for a leaf."""
+        return self.op
+
+    def _backward(self) -> None:
+        """Run this node's gate rule once: add local_diff · self.grad into each parent's grad.
+
+        Does nothing on a leaf. ``backward()`` is this, called on every node in reverse
+        topological order; calling it by hand, node by node, is the lecture's way to see it.
+        """
+        if self._gate is not None:
+            self._gate.backward(self)
+
     def __repr__(self) -> str:
         parts = [f"data={self.data:.6g}", f"grad={self.grad:.6g}"]
         if self.label:
@@ -151,6 +175,33 @@ class Value:
         """|self|;  d/dself = sign(self), 0 at 0."""
         return _unary(ABS, self)
 
+    # ---- comparisons: of data, for control flow (not gates; no gradient flows) -------------
+    # ``a < b`` compares ``a.data`` with ``b``'s data and returns a plain bool, so builtin
+    # ``max(a, b)``, ``sorted(values)`` and ``if loss < best:`` work. ``==`` and ``hash`` are
+    # left as identity on purpose: a Value is a node of a graph, kept in sets and used as a
+    # dict key by every walk over the graph, and two nodes holding equal numbers are still two
+    # nodes. (Builtin ``max(a, b)`` hands back one of the two nodes; ``a.max(b)`` is the gate.)
+
+    def __lt__(self, other: Operand) -> bool:
+        """self.data < other (a Value's data or a number)."""
+        o = _compared(other)
+        return NotImplemented if o is None else self.data < o
+
+    def __le__(self, other: Operand) -> bool:
+        """self.data <= other."""
+        o = _compared(other)
+        return NotImplemented if o is None else self.data <= o
+
+    def __gt__(self, other: Operand) -> bool:
+        """self.data > other."""
+        o = _compared(other)
+        return NotImplemented if o is None else self.data > o
+
+    def __ge__(self, other: Operand) -> bool:
+        """self.data >= other."""
+        o = _compared(other)
+        return NotImplemented if o is None else self.data >= o
+
     # ---- named gates ------------------------------------------------------------------------
 
     def exp(self) -> Value:
@@ -205,21 +256,24 @@ class Value:
 
     # ---- the backward pass --------------------------------------------------------------------
 
-    def backward(self) -> None:
-        """Fill ``grad`` with d(self)/d(node) for every node this value depends on.
+    def backward(self, grad: float = 1.0) -> None:
+        """Fill ``grad`` with grad · d(self)/d(node) for every node this value depends on.
 
-        The semantics are PyTorch's: the root is seeded with 1.0, the ``grad`` of every
-        intermediate (non-leaf) node is reset first, and leaves *accumulate*: calling
-        ``backward()`` twice doubles a leaf's grad. Clear leaves between steps with
-        ``Module.zero_grad()`` or by setting ``grad = 0.0``.
+        The semantics are PyTorch's: the root is seeded with ``grad`` (1.0 by default;
+        PyTorch's ``gradient=``), the ``grad`` of every intermediate (non-leaf) node is reset
+        first, and leaves *accumulate*: calling ``backward()`` twice doubles a leaf's grad.
+        Clear leaves between steps with ``Module.zero_grad()`` or by setting ``grad = 0.0``.
+        The root is reset too, so ``out.grad = 5`` before ``backward()`` has no effect: pass
+        ``out.backward(5.0)`` instead.
         """
+        seed = _seed(grad)
         inner = topological_order(self, leaves=False)
         if not inner:  # the root is itself a leaf: d(x)/dx = 1
-            self.grad += 1.0
+            self.grad += seed
             return
         for node in inner:
             node.grad = 0.0
-        self.grad = 1.0
+        self.grad = seed
         for node in reversed(inner):  # children before parents: each grad is complete
             if node.grad:  # an up_diff of 0 sends 0 to every parent: skip the gate's work
                 node._gate.backward(node)  # type: ignore[union-attr]
@@ -278,7 +332,7 @@ def _binary(gate: Gate, a: Value, b: Value) -> Value:
 
 def _apply(gate: Gate, parents: tuple[Value, ...]) -> Value:
     """A new node: ``gate`` run forward on its parents, however many it takes."""
-    if gate.many:
+    if gate.many or len(parents) > 2:
         return _node(gate.forward(*parents), gate, None, None, parents)
     return _unary(gate, *parents) if len(parents) == 1 else _binary(gate, *parents)
 
@@ -290,6 +344,25 @@ def _as_float(data: object) -> float:
     if isinstance(data, numbers.Real):  # int, bool, float, Fraction, NumPy ints and floats
         return float(data)
     raise TypeError(f"Value data must be a real number, got {type(data).__name__}: {data!r}")
+
+
+def _compared(x: object) -> float | None:
+    """What a comparison compares: a Value's data or a real number; None for anything else."""
+    if isinstance(x, Value):
+        return x.data
+    if isinstance(x, numbers.Real):
+        return float(x)
+    return None
+
+
+def _seed(grad: object) -> float:
+    """backward()'s seed as a finite float, or an error that says what was passed."""
+    if isinstance(grad, Value) or not isinstance(grad, numbers.Real):
+        raise TypeError(f"backward: grad must be a real number, got {type(grad).__name__}")
+    seed = float(grad)
+    if not math.isfinite(seed):
+        raise ValueError(f"backward: grad must be finite, got {seed}")
+    return seed
 
 
 def _number(x: object, op: str) -> float:
@@ -330,7 +403,26 @@ def _lift(x: Operand, op: str) -> Value:
 
 class Gate:
     """An operation: ``forward`` computes the output from the parents, ``backward`` adds
-    local_diff * up_diff into each parent's grad."""
+    local_diff * up_diff into each parent's grad.
+
+    This is also how to add an operation of your own: subclass ``Gate``, give it a
+    ``symbol`` and the two methods, and call an instance on Values (or numbers)::
+
+        class Square(Gate):
+            symbol = "sq"
+
+            def forward(self, a):            # a float, from the parents' data
+                return a.data * a.data
+
+            def backward(self, out):         # d/da = 2a
+                (a,) = out.parents
+                a.grad += 2.0 * a.data * out.grad
+
+        y = Square()(x)                      # a new Value whose parent is x
+
+    ``backward`` must *add* (``+=``): a parent used twice receives from both uses.
+    ``gradcheck.check_graph`` checks such a gate's derivatives against finite differences.
+    """
 
     symbol = "?"
     many = False  # True for a gate of any number of parents: its node keeps them in _many
@@ -341,7 +433,26 @@ class Gate:
         raise NotImplementedError
 
     def backward(self, out: Value) -> None:
+        """Add local_diff * out.grad into each of ``out.parents``' grad."""
         raise NotImplementedError
+
+    def __call__(self, *operands: Operand) -> Value:
+        """A new Value: this gate run forward on ``operands`` (numbers become constant leaves)."""
+        if not operands:
+            raise TypeError(f"{self!r} needs at least one operand")
+        out = _apply(self, _lift_tuple(list(operands), self.symbol))
+        # A gate written outside the engine may return an int, a NumPy scalar, a Value or NaN.
+        data = out.data
+        if type(data) is not float:
+            if isinstance(data, Value) or not isinstance(data, numbers.Real):
+                raise TypeError(
+                    f"{self!r}: forward must return a number computed from the parents' "
+                    f".data, got {type(data).__name__}"
+                )
+            data = out.data = float(data)
+        if not math.isfinite(data):
+            raise ValueError(f"{self!r}: forward returned {data}, not a finite number")
+        return out
 
     def __repr__(self) -> str:
         return f"<gate {self.symbol}>"

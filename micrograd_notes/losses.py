@@ -1,12 +1,15 @@
 """Losses, each a mean over the batch and built from Value gates (so backward() just works).
 
 Label conventions: ``hinge`` takes labels in {-1, +1}; ``binary_cross_entropy`` takes
-{0, 1}; ``softmax_cross_entropy`` takes class indices 0..K-1.
+{0, 1}; ``softmax_cross_entropy`` takes class indices 0..K-1. These labels are constants:
+plain numbers (a Value is refused with an error saying to pass its ``.data``). ``mse`` takes
+targets that are numbers or Values; a Value target is part of the graph and gets a grad too.
 """
 
 from __future__ import annotations
 
 import math
+import numbers
 from collections.abc import Sequence
 
 from micrograd_notes.engine import Value
@@ -20,19 +23,52 @@ def _batch(preds: Sequence[object], targets: Sequence[object], name: str) -> int
     return len(preds)
 
 
+def _values(preds: Sequence[object], name: str) -> None:
+    """Every prediction must be a Value: one per input, not a model's list of outputs."""
+    for i, p in enumerate(preds):
+        if not isinstance(p, Value):
+            raise TypeError(
+                f"{name}: prediction {i} is a {type(p).__name__}, not a Value; pass one Value "
+                "per input (from a model with several outputs, pick one: out[0])"
+            )
+
+
+def _target(t: object, i: int, name: str) -> Value | float:
+    """An mse target: a Value (kept in the graph) or a real number (a constant)."""
+    if isinstance(t, Value):
+        return t
+    if isinstance(t, numbers.Real):
+        return float(t)
+    raise TypeError(f"{name}: target {i} must be a number or a Value, got {t!r}")
+
+
+def _labels(labels: Sequence[object], name: str) -> None:
+    """Class labels are constants: refuse a Value with advice, before checking the values."""
+    for i, y in enumerate(labels):
+        if isinstance(y, Value):
+            raise TypeError(
+                f"{name}: label {i} is a Value; labels are constants, pass plain numbers "
+                f"(its .data, {y.data!r})"
+            )
+
+
 def _mean(terms: list[Value]) -> Value:
     return Value.sum(terms) * (1.0 / len(terms))
 
 
-def mse(preds: Sequence[Value], targets: Sequence[float]) -> Value:
-    """(1/n) Σ (p_i - t_i)^2: mean squared error over the batch."""
+def mse(preds: Sequence[Value], targets: Sequence[Value | float]) -> Value:
+    """(1/n) Σ (p_i - t_i)^2: mean squared error over the batch (targets: numbers or Values)."""
     _batch(preds, targets, "mse")
-    return _mean([(p - float(t)) ** 2 for p, t in zip(preds, targets)])
+    _values(preds, "mse")
+    ts = [_target(t, i, "mse") for i, t in enumerate(targets)]
+    return _mean([(p - t) ** 2 for p, t in zip(preds, ts)])
 
 
 def hinge(scores: Sequence[Value], labels: Sequence[float]) -> Value:
     """(1/n) Σ max(0, 1 - y_i s_i) for labels y_i in {-1, +1}: the max-margin loss."""
     _batch(scores, labels, "hinge")
+    _values(scores, "hinge")
+    _labels(labels, "hinge")
     for y in labels:
         if y not in (-1, 1):
             raise ValueError(f"hinge: labels must be -1 or +1, got {y!r}")
@@ -51,6 +87,8 @@ def softplus(z: Value) -> Value:
 def binary_cross_entropy(logits: Sequence[Value], labels: Sequence[float]) -> Value:
     """(1/n) Σ [softplus(z_i) - y_i z_i] = -mean of y log σ(z) + (1-y) log(1-σ(z)), from logits."""
     _batch(logits, labels, "binary_cross_entropy")
+    _values(logits, "binary_cross_entropy")
+    _labels(labels, "binary_cross_entropy")
     for y in labels:
         if y not in (0, 1):
             raise ValueError(f"binary_cross_entropy: labels must be 0 or 1, got {y!r}")
@@ -69,6 +107,7 @@ def log_sum_exp(zs: Sequence[Value]) -> Value:
 def softmax_cross_entropy(logits: Sequence[Sequence[Value]], labels: Sequence[int]) -> Value:
     """(1/n) Σ [log Σ_k e^z_ik - z_iy_i]: -mean log softmax(z_i)[y_i], for class indices y_i."""
     _batch(logits, labels, "softmax_cross_entropy")
+    _labels(labels, "softmax_cross_entropy")
     terms = []
     for row, y in zip(logits, labels):
         if isinstance(y, bool) or not float(y).is_integer() or not 0 <= y < len(row):
@@ -89,6 +128,7 @@ def l2(params: Sequence[Value], alpha: float) -> Value:
 def accuracy(scores: Sequence[Value], labels: Sequence[float]) -> float:
     """Fraction of scores whose sign matches labels in {-1, +1} (score 0 counts as wrong)."""
     _batch(scores, labels, "accuracy")
+    _values(scores, "accuracy")
     return sum((s.data > 0) == (y > 0) and s.data != 0 for s, y in zip(scores, labels)) / len(
         scores
     )

@@ -12,10 +12,13 @@ a = sqrt(3 / nin) otherwise (LeCun: variance 1 / nin). Biases start at 0.
 from __future__ import annotations
 
 import math
+import numbers
 import random
 from collections.abc import Callable, Iterator, Mapping, Sequence
 
 from micrograd_notes.engine import DOT, Operand, Value, _apply
+
+_ONLY_VALUE = frozenset({Value})
 
 
 def _identity(z: Value) -> Value:
@@ -75,6 +78,29 @@ def _check_activation(activation: str) -> str:
     return activation
 
 
+def _resolve_activation(activation: str | None, nonlin: bool | None) -> str:
+    """The activation, from ``activation=`` or from micrograd's ``nonlin=`` (True is relu)."""
+    if nonlin is None:
+        return _check_activation("relu" if activation is None else activation)
+    if activation is not None:
+        raise ValueError(
+            f"give activation= or nonlin= (micrograd's spelling), not both: got "
+            f"activation={activation!r} and nonlin={nonlin!r}"
+        )
+    if not isinstance(nonlin, bool):
+        raise ValueError(f"nonlin must be True (relu) or False (linear), got {nonlin!r}")
+    return "relu" if nonlin else "linear"
+
+
+def _as_parameter(x: object, what: str) -> Value:
+    """A weight or bias as a Value: a Value as is, a plain number as a new leaf holding it."""
+    if isinstance(x, Value):
+        return x
+    if isinstance(x, numbers.Real) and math.isfinite(x):
+        return Value(float(x))
+    raise TypeError(f"a neuron's {what} must be a Value or a finite number, got {x!r}")
+
+
 def _check_count(n: object, what: str) -> int:
     if isinstance(n, bool) or not isinstance(n, int) or n < 1:
         raise ValueError(f"{what} must be a positive int, got {n!r}")
@@ -90,41 +116,83 @@ def _as_inputs(x: Sequence[Operand], nin: int, who: str) -> list[Value]:
 
 
 class Neuron(Module):
-    """act(w · x + b) for ``nin`` inputs."""
+    """act(w · x + b) for ``nin`` inputs.
+
+    ``activation`` is one of ``ACTIVATIONS`` (relu by default); micrograd's ``nonlin=True``
+    (relu) and ``nonlin=False`` (linear) are accepted too. The weights ``w`` and the bias
+    ``b`` are Values; setting them to plain numbers (``n.w = [1, 0.5, -1]``, ``n.b = -3``)
+    makes Value leaves holding those numbers, so they stay parameters that train.
+    """
 
     def __init__(
         self,
         nin: int,
-        activation: str = "relu",
+        activation: str | None = None,
         *,
         fused: bool = True,
         rng: random.Random | None = None,
+        nonlin: bool | None = None,
     ) -> None:
         self.nin = _check_count(nin, "nin")
-        self.activation = _check_activation(activation)
-        self._activate = ACTIVATIONS[activation]
+        self.activation = _resolve_activation(activation, nonlin)
+        self._activate = ACTIVATIONS[self.activation]
         self.fused = fused
         rng = rng if rng is not None else random.Random(0)
-        scale = math.sqrt((6.0 if activation == "relu" else 3.0) / nin)
+        scale = math.sqrt((6.0 if self.activation == "relu" else 3.0) / nin)
         self.w = [Value(rng.uniform(-scale, scale)) for _ in range(nin)]
         self.b = Value(0.0)
+
+    @property
+    def w(self) -> list[Value]:
+        """The weights, one Value per input."""
+        return self._w
+
+    @w.setter
+    def w(self, weights: Sequence[Operand]) -> None:
+        if len(weights) != self.nin:
+            raise ValueError(
+                f"this neuron has {self.nin} inputs, so {self.nin} weights, got {len(weights)}"
+            )
+        self._w = [_as_parameter(w, f"weight w[{i}]") for i, w in enumerate(weights)]
+
+    @property
+    def b(self) -> Value:
+        """The bias, a Value."""
+        return self._b
+
+    @b.setter
+    def b(self, bias: Operand) -> None:
+        self._b = _as_parameter(bias, "bias b")
 
     def __call__(self, x: Sequence[Operand]) -> Value:
         """act(w_1 x_1 + ... + w_n x_n + b)."""
         return self._fire(_as_inputs(x, self.nin, "neuron"))
+
+    def _own_parameters(self) -> None:
+        """Make sure every weight and the bias is a Value: ``n.w[0] = 1`` changes the list in
+        place, past the setter. Both paths below call this, so they agree on what they accept,
+        and reject anything else with the same error."""
+        if not (type(self._b) is Value and _ONLY_VALUE.issuperset(map(type, self._w))):
+            self.w, self.b = self._w, self._b  # the setters convert or refuse
 
     def _fire(self, x: list[Value]) -> Value:
         """act(w · x + b) for inputs already checked by ``_as_inputs``."""
         if self.fused:
             # Value.dot(self.w, x, self.b) without checking each operand's type again: a
             # layer checks its inputs once for all its neurons, and the weights are Values.
-            z = _apply(DOT, (*self.w, *x, self.b))
+            try:
+                z = _apply(DOT, (*self._w, *x, self._b))
+            except AttributeError:  # a weight without .data: a number put into w in place
+                self._own_parameters()
+                z = _apply(DOT, (*self._w, *x, self._b))
         else:
             # The same sum from primitive gates, added in the same order as the fused node.
-            z = self.w[0] * x[0]
-            for w, xi in zip(self.w[1:], x[1:]):
-                z = z + w * xi
-            z = z + self.b
+            self._own_parameters()
+            w, b = self._w, self._b
+            z = w[0] * x[0]
+            for wi, xi in zip(w[1:], x[1:]):
+                z = z + wi * xi
+            z = z + b
         return self._activate(z)
 
     def named_parameters(self) -> Iterator[tuple[str, Value]]:
@@ -143,12 +211,14 @@ class Layer(Module):
         self,
         nin: int,
         nout: int,
-        activation: str = "relu",
+        activation: str | None = None,
         *,
         fused: bool = True,
         rng: random.Random | None = None,
+        nonlin: bool | None = None,
     ) -> None:
         _check_count(nout, "nout")
+        activation = _resolve_activation(activation, nonlin)
         rng = rng if rng is not None else random.Random(0)
         self.neurons = [Neuron(nin, activation, fused=fused, rng=rng) for _ in range(nout)]
 

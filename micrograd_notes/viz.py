@@ -6,6 +6,8 @@ with this package: Graphviz compiled to WebAssembly and run in-process (``wasi-g
 Python 3.11+), or on Python 3.10 the ``graphviz-pure`` program (a Rust port of ``dot``, which
 draws the same SVG). ``pip install`` is all it takes.
 
+``draw_dot(root)`` is ``draw`` under the micrograd lecture's name, for its code.
+
 ``trace_backward(root)`` runs backward and records, node by node, the up_diff that arrived,
 and for each parent slot the local_diff and the down_diff = local_diff · up_diff sent on;
 ``draw_steps`` turns that into one frame per step.
@@ -324,6 +326,15 @@ def draw(
     )
 
 
+def draw_dot(root: Value, rankdir: str = "LR") -> GraphView:
+    """``draw(root)`` under the name the micrograd lecture uses for its own drawing function.
+
+    Returns the drawn graph: the last line of a Jupyter cell shows it inline, as the
+    lecture's does; ``.digraph`` is the ``graphviz.Digraph`` and ``.save(path)`` writes it.
+    """
+    return draw(root, rankdir)
+
+
 # ---- the backward pass, step by step ---------------------------------------------------------
 
 
@@ -404,11 +415,18 @@ def trace_backward(root: Value, max_nodes: int = MAX_NODES) -> Trace:
     When a node's turn comes in backward(), every node that uses it has already sent its
     share, so its up_diff is its final grad: the steps can be read off after the real pass.
     Replaying their down_diffs in order gives the grads as they stood after each step.
+
+    The trace shows one pass on its own: the leaves' grads are set to 0 first (as
+    ``zero_grad()`` would), so tracing a graph after ``backward()`` leaves every grad as that
+    one pass made it, instead of adding a second pass into the leaves.
     """
     nodes = topological_order(root)
     if len(nodes) > max_nodes:
         raise ValueError(f"this graph has {len(nodes)} nodes, more than max_nodes={max_nodes}")
-    grads = [node.grad if node.is_leaf else 0.0 for node in nodes]  # leaves accumulate
+    for node in nodes:
+        if node.is_leaf:
+            node.grad = 0.0
+    grads = [0.0] * len(nodes)
     root.backward()
     grads[-1] = root.grad  # the seed: nothing flows into the root but its 1.0
     index = {id(node): i for i, node in enumerate(nodes)}

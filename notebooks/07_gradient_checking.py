@@ -118,7 +118,57 @@ assert not any(op in m.where for m in report.mismatches for op in ("(tanh", "(ex
 # every node's gate on its parents' data and compares that node's own local derivatives with
 # finite differences of the gate, so it names the `*` nodes and the parent slots that are wrong,
 # and clears the others.
+
+# %% [markdown]
+# ## A gate of your own, checked
 #
+# To add an operation, subclass `Gate`: `forward` returns the output's number from the
+# parents' data, and `backward` adds local_diff · up_diff into each parent's grad (with `+=`,
+# since a parent may be used twice). An instance of the gate is then called on Values like a
+# function, and `check_graph` checks it like any built-in gate.
+#
+# Take softplus, s(x) = log(1 + eˣ), a smooth relu. Its derivative is σ(x) = 1 / (1 + e⁻ˣ).
+# A first attempt slips a sign and writes 1 / (1 + eˣ), which is σ(−x):
+
+# %%
+from micrograd_notes import Gate
+
+
+class SloppySoftplus(Gate):
+    symbol = "softplus"
+
+    def forward(self, x):
+        return math.log1p(math.exp(x.data))
+
+    def backward(self, out):
+        (x,) = out.parents
+        x.grad += 1 / (1 + math.exp(x.data)) * out.grad  # the slip: this is σ(−x)
+
+
+x = Value(0.6, "x")
+report = check_graph(SloppySoftplus()(x * 2.0) + x, raise_exception=False)
+print(report)
+(mismatch,) = report.mismatches
+assert "(softplus" in mismatch.where
+
+# %% [markdown]
+# Only the softplus node is named; the `*` and `+` around it pass. Fix the sign, and the
+# same check passes, as does the input's gradient, 2σ(1.2) + 1:
+
+# %%
+class Softplus(SloppySoftplus):
+    def backward(self, out):
+        (x,) = out.parents
+        x.grad += 1 / (1 + math.exp(-x.data)) * out.grad  # σ(x)
+
+
+y = Softplus()(x * 2.0) + x
+print(check_graph(y))
+y.backward()
+assert check_graph(y).ok
+assert math.isclose(x.grad, 2 / (1 + math.exp(-1.2)) + 1, rel_tol=1e-12)
+
+# %% [markdown]
 # **Answer:** trust a gradient once it matches a central difference with a sensible nudge; when
 # it doesn't, check the graph node by node to find the gate at fault.
 

@@ -334,3 +334,167 @@ def test_cycle_check_fails_on_a_cyclic_graph() -> None:
         return y
 
     assert not _frees_by_refcount(make_cyclic_root)
+
+
+# ---- comparisons compare data; == and hash stay identity ------------------------------------
+
+
+def test_comparisons_compare_data_with_values_and_numbers() -> None:
+    a, b = Value(2.0), Value(3.0)
+    assert a < b and a <= b and b > a and b >= a and not a > b and not b <= a
+    assert a < 2.5 and a <= 2 and a >= 2 and not a > 2  # a number on the right
+    assert 2.5 > a and 1 < a and np.float64(1.0) < a  # noqa: SIM300 - a number on the left
+    assert all(type(c) is bool for c in (a < b, a <= 2, 3 > a, a >= b))  # noqa: SIM300
+
+
+def test_builtin_max_sorted_and_a_best_loss_work_on_values() -> None:
+    values = [Value(x) for x in (0.3, -1.0, 2.5, 0.0)]
+    assert max(values) is values[2] and min(values) is values[1]
+    assert [v.data for v in sorted(values)] == [-1.0, 0.0, 0.3, 2.5]
+    best = math.inf
+    for loss in values:
+        if loss < best:
+            best = loss.data
+    assert best == -1.0
+
+
+def test_equality_and_hash_stay_identity() -> None:
+    a, b = Value(1.0), Value(1.0)
+    assert a != b and a == a  # identity is the point
+    assert len({a, b}) == 2 and {a: "a", b: "b"}[b] == "b"
+    with pytest.raises(TypeError, match="'<' not supported"):
+        _ = a < "1"
+
+
+# ---- backward(grad): the seed ---------------------------------------------------------------
+
+
+def test_backward_seed_scales_every_grad() -> None:
+    x, y = Value(2.0), Value(-3.0)
+    out = (x * y).tanh()
+    out.backward()
+    once = (x.grad, y.grad)
+    x.grad = y.grad = 0.0
+    out.backward(grad=5.0)
+    assert out.grad == 5.0
+    assert (x.grad, y.grad) == pytest.approx((5 * once[0], 5 * once[1]), rel=1e-15)
+    leaf = Value(1.0)
+    leaf.backward(-2)
+    assert leaf.grad == -2.0
+
+
+def test_a_grad_set_on_the_root_by_hand_is_replaced_by_the_seed() -> None:
+    x = Value(2.0)
+    out = x * 3.0
+    out.grad = 5.0  # does nothing: backward() resets the root; the seed is its argument
+    out.backward()
+    assert (out.grad, x.grad) == (1.0, 3.0)
+
+
+@pytest.mark.parametrize(
+    ("grad", "error", "words"),
+    [
+        ("1", TypeError, "grad must be a real number, got str"),
+        (Value(1.0), TypeError, "grad must be a real number, got Value"),
+        (math.nan, ValueError, "grad must be finite, got nan"),
+    ],
+)
+def test_a_bad_seed_is_refused(grad: object, error: type[Exception], words: str) -> None:
+    with pytest.raises(error, match=words):
+        (Value(1.0) * 2).backward(grad)  # type: ignore[arg-type]
+
+
+# ---- micrograd's names: _prev, _op, _backward() ---------------------------------------------
+
+
+def test_prev_and_op_are_micrograds_names_read_only() -> None:
+    a, b = Value(2.0), Value(-1.0)
+    c = a * b
+    assert c._prev == {a, b} and c._op == "*"
+    assert (a * a)._prev == {a}  # a set, as in micrograd; `parents` keeps both slots
+    assert a._prev == set() and a._op == ""
+    with pytest.raises(AttributeError):
+        c._prev = {a}  # type: ignore[misc]
+    with pytest.raises(AttributeError):
+        c._op = "+"  # type: ignore[misc]
+
+
+def test_underscore_backward_runs_one_gate_rule_once() -> None:
+    a, b = Value(2.0), Value(-1.0)
+    c = a * b
+    a._backward()  # a leaf: nothing to do
+    assert (a.grad, b.grad) == (0.0, 0.0)
+    c.grad = 3.0
+    c._backward()
+    assert (a.grad, b.grad) == (-3.0, 6.0)
+    c._backward()  # once more: it adds again, as any gate rule does
+    assert (a.grad, b.grad) == (-6.0, 12.0)
+
+
+# ---- a gate of your own ---------------------------------------------------------------------
+
+
+class Cube(engine.Gate):
+    """x^3;  d/dx = 3x^2."""
+
+    symbol = "cube"
+
+    def forward(self, x: Value) -> float:
+        return x.data**3
+
+    def backward(self, out: Value) -> None:
+        (x,) = out.parents
+        x.grad += 3.0 * x.data**2 * out.grad
+
+
+class MulAdd(engine.Gate):
+    """a b + c;  d/da = b, d/db = a, d/dc = 1: three parents."""
+
+    symbol = "fma"
+
+    def forward(self, a: Value, b: Value, c: Value) -> float:
+        return a.data * b.data + c.data
+
+    def backward(self, out: Value) -> None:
+        a, b, c = out.parents
+        a.grad += b.data * out.grad
+        b.grad += a.data * out.grad
+        c.grad += out.grad
+
+
+def test_a_gate_of_your_own_makes_nodes_and_back_propagates() -> None:
+    x, y = Value(1.5, "x"), Value(-2.0, "y")
+    cube, fma = Cube(), MulAdd()
+    out = fma(cube(x), y, x) * 2  # 2 (x^3 y + x)
+    assert out.data == 2 * (1.5**3 * -2.0 + 1.5)
+    inner = out.parents[0]
+    assert inner.op == "fma" and inner.parents[1:] == (y, x) and inner.parents[0].op == "cube"
+    out.backward()
+    assert x.grad == pytest.approx(2 * (3 * 1.5**2 * -2.0 + 1), rel=1e-14)
+    assert y.grad == pytest.approx(2 * 1.5**3, rel=1e-14)
+    assert gradcheck(lambda x, y: fma(cube(x), y, x) * 2, [x, y]).ok
+    assert isinstance(cube(2), Value) and cube(2).data == 8.0  # a number becomes a leaf
+
+
+def test_a_gate_of_your_own_gets_clear_errors() -> None:
+    class Wrong(engine.Gate):
+        symbol = "wrong"
+
+        def forward(self, a: Value) -> float:
+            return a * 2  # type: ignore[return-value]  # a Value, not a number
+
+    class Nan(engine.Gate):
+        symbol = "nan"
+
+        def forward(self, a: Value) -> float:
+            return math.nan
+
+    with pytest.raises(TypeError, match=r"forward must return a number .* got Value"):
+        Wrong()(1.0)
+    with pytest.raises(ValueError, match="forward returned nan"):
+        Nan()(1.0)
+    with pytest.raises(TypeError, match="needs at least one operand"):
+        Cube()()
+    with pytest.raises(TypeError, match="unsupported operand for cube: Value and str"):
+        Cube()("2")
+    assert isinstance(Cube()(np.int64(2)).data, float)

@@ -159,3 +159,36 @@ def test_check_graph_skips_kinks_and_domain_edges() -> None:
 @given(plans())
 def test_check_graph_on_random_graphs(plan: Plan) -> None:
     check_graph(build(plan, [Value(x) for x in plan.inputs]), atol=1e-5, rtol=1e-5)
+
+
+class Softsign(engine.Gate):
+    """s(x) = x / (1 + |x|);  d/dx = 1 / (1 + |x|)^2."""
+
+    symbol = "softsign"
+
+    def forward(self, x: Value) -> float:
+        return x.data / (1.0 + abs(x.data))
+
+    def backward(self, out: Value) -> None:
+        (x,) = out.parents
+        x.grad += out.grad / (1.0 + abs(x.data)) ** 2
+
+
+class SloppySoftsign(Softsign):
+    """The same forward, and the derivative of x / (1 + x) by mistake: wrong for x < 0."""
+
+    def backward(self, out: Value) -> None:
+        (x,) = out.parents
+        x.grad += out.grad / (1.0 + x.data) ** 2
+
+
+def test_check_graph_checks_a_gate_written_outside_the_engine() -> None:
+    x, w = Value(-0.8, "x"), Value(1.3, "w")
+    report = check_graph(Softsign()(x * w) + x, raise_exception=False)
+    assert report.ok and report.checked == 8  # each node: its forward, then one per slot: 3+2+3
+    with pytest.raises(GradcheckError) as caught:
+        check_graph(SloppySoftsign()(x * w) + x)
+    (mismatch,) = caught.value.report.mismatches
+    assert mismatch.where == "node 1 (softsign), d/d parent 0"
+    assert mismatch.numerical == pytest.approx(1 / (1 + 1.04) ** 2, rel=1e-6)
+    assert mismatch.analytical == pytest.approx(1 / (1 - 1.04) ** 2, rel=1e-12)

@@ -123,3 +123,32 @@ def test_accuracy_counts_signs() -> None:
 def test_bad_labels_and_shapes_raise_clear_errors(make, words: str) -> None:
     with pytest.raises(ValueError, match=words):
         make()
+
+
+def test_mse_takes_value_targets_into_the_graph() -> None:
+    preds, targets = [0.5, -1.0, 2.0], [1.0, 0.0, 2.5]
+    ts = [Value(t) for t in targets]
+    loss = mse([Value(p) for p in preds], ts)
+    assert loss.data == mse([Value(p) for p in preds], targets).data
+    loss.backward()  # d/dt_i = -2 (p_i - t_i) / n
+    assert [t.grad for t in ts] == pytest.approx(
+        [-2 * (p - t) / 3 for p, t in zip(preds, targets)], rel=1e-14
+    )
+    gradcheck(lambda *pt: mse(pt[:3], pt[3:]), preds + targets, **TIGHT)
+
+
+@pytest.mark.parametrize(
+    ("make", "words"),
+    [
+        (lambda: hinge([Value(1.0)], [Value(1.0)]), r"hinge: label 0 is a Value; .*\.data, 1\.0"),
+        (lambda: binary_cross_entropy([Value(1.0)], [Value(0.0)]), "label 0 is a Value"),
+        (lambda: softmax_cross_entropy([[Value(1.0)]], [Value(0.0)]), "label 0 is a Value"),
+        (lambda: mse([Value(1.0)], ["1"]), "mse: target 0 must be a number or a Value, got '1'"),
+        (lambda: mse([[Value(1.0)]], [1.0]), r"prediction 0 is a list, not a Value; .*out\[0\]"),
+        (lambda: hinge([Value(1.0), [Value(1.0)]], [1, -1]), "hinge: prediction 1 is a list"),
+        (lambda: accuracy([1.0], [1]), "accuracy: prediction 0 is a float, not a Value"),
+    ],
+)
+def test_values_where_constants_belong_are_refused_with_advice(make, words: str) -> None:
+    with pytest.raises(TypeError, match=words):
+        make()

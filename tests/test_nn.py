@@ -157,3 +157,65 @@ def test_numpy_rows_are_accepted_as_inputs() -> None:
     model = MLP(2, [3, 1])
     row = np.array([0.25, -0.5])
     assert model(row).data == model(row.tolist()).data
+
+
+# ---- weights and bias set by hand, and micrograd's nonlin= ----------------------------------
+
+X3 = [2.0, -1.5, -2.5]
+
+
+@pytest.mark.parametrize("fused", [True, False])
+def test_weights_and_bias_set_to_plain_numbers_become_parameters(fused: bool) -> None:
+    n = Neuron(3, "tanh", fused=fused)
+    n.w = [1, 0.5, -1]
+    n.b = -3
+    out = n(X3)
+    assert out.data == math.tanh(1 * 2.0 + 0.5 * -1.5 + -1 * -2.5 - 3)
+    assert all(isinstance(p, Value) for p in n.parameters())
+    out.backward()
+    assert n.w[0].grad == pytest.approx((1 - out.data**2) * 2.0, rel=1e-12)
+
+
+def test_both_paths_agree_on_weights_put_into_the_list_in_place() -> None:
+    fused, primitive = Neuron(3, "tanh"), Neuron(3, "tanh", fused=False)
+    for n in (fused, primitive):
+        n.w[1] = 2  # past the setter: the list itself changes
+        n.b = Value(0.25)
+    assert fused(X3).data == primitive(X3).data
+    assert isinstance(fused.w[1], Value) and isinstance(primitive.w[1], Value)
+
+
+@pytest.mark.parametrize("fused", [True, False])
+@pytest.mark.parametrize(
+    "spoil, words",
+    [
+        (lambda n: n.w.__setitem__(0, "1"), r"weight w\[0\] must be a Value or a finite number"),
+        (lambda n: n.w.__setitem__(2, None), r"weight w\[2\] must be a Value or a finite number"),
+        (lambda n: n.w.__setitem__(1, math.inf), r"weight w\[1\] must be a Value or a finite"),
+    ],
+)
+def test_both_paths_refuse_a_bad_weight_with_the_same_error(fused: bool, spoil, words) -> None:
+    n = Neuron(3, "tanh", fused=fused)
+    spoil(n)
+    with pytest.raises(TypeError, match=words):
+        n(X3)
+
+
+def test_setting_weights_checks_them_at_once() -> None:
+    n = Neuron(3)
+    with pytest.raises(ValueError, match="this neuron has 3 inputs, so 3 weights, got 2"):
+        n.w = [1.0, 2.0]
+    with pytest.raises(TypeError, match="bias b must be a Value or a finite number, got 'x'"):
+        n.b = "x"
+
+
+def test_nonlin_is_micrograds_spelling_of_the_activation() -> None:
+    assert Neuron(2, nonlin=True).activation == "relu"
+    assert Neuron(2, nonlin=False).activation == "linear"
+    assert Neuron(2).activation == "relu"
+    layer = Layer(2, 3, nonlin=False)
+    assert all(n.activation == "linear" for n in layer.neurons)
+    with pytest.raises(ValueError, match="activation= or nonlin="):
+        Neuron(2, "tanh", nonlin=True)
+    with pytest.raises(ValueError, match="nonlin must be True"):
+        Neuron(2, nonlin="relu")  # type: ignore[arg-type]

@@ -387,3 +387,30 @@ def test_png_goes_through_system_dot(tmp_path: Path, monkeypatch: pytest.MonkeyP
     view = draw(_expression()[0])
     assert view.save(tmp_path / "g.png").read_bytes() == b"\x89PNG fake"
     assert log.read_text() == f"-Tpng {len(view.source)}"
+
+
+# ---- draw_dot, the lecture's name; tracing after backward() ---------------------------------
+
+
+@needs_builtin_renderer
+def test_draw_dot_is_draw_under_the_lectures_name(no_system_dot) -> None:
+    out, _ = _expression()
+    out.backward()
+    view = viz.draw_dot(out)
+    assert view.source == draw(out).source
+    assert view.digraph.graph_attr["rankdir"] == "LR"
+    shown = view._repr_svg_()  # what Jupyter calls to show it inline
+    assert shown is not None and "out" in _texts(shown) and "grad 1" in _texts(shown)
+    assert viz.draw_dot(out, rankdir="TB").digraph.graph_attr["rankdir"] == "TB"
+
+
+def test_trace_after_backward_leaves_the_grads_of_one_pass() -> None:
+    out, leaves = _expression()
+    out.backward()
+    once = [v.grad for v in leaves]
+    trace = trace_backward(out)
+    assert [v.grad for v in leaves] == once  # not twice
+    # The trace's last frame is that same pass, starting from zero grads.
+    assert trace.grads_after[-1] == pytest.approx([n.grad for n in trace.nodes], rel=1e-15)
+    trace_backward(out)  # and again: still one pass
+    assert [v.grad for v in leaves] == once
