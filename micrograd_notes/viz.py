@@ -416,18 +416,23 @@ def trace_backward(root: Value, max_nodes: int = MAX_NODES) -> Trace:
     share, so its up_diff is its final grad: the steps can be read off after the real pass.
     Replaying their down_diffs in order gives the grads as they stood after each step.
 
-    The trace shows one pass on its own: the leaves' grads are set to 0 first (as
-    ``zero_grad()`` would), so tracing a graph after ``backward()`` leaves every grad as that
-    one pass made it, instead of adding a second pass into the leaves.
+    The trace records one pass on its own (leaves start from 0), and tracing is only a look:
+    leaves that already held grads (``backward()`` ran, or several losses were added up) get
+    them back afterwards, so a trace never adds a second pass into them. On a fresh graph the
+    leaves keep the one pass's grads, as ``backward()`` would leave them.
     """
     nodes = topological_order(root)
     if len(nodes) > max_nodes:
         raise ValueError(f"this graph has {len(nodes)} nodes, more than max_nodes={max_nodes}")
-    for node in nodes:
-        if node.is_leaf:
-            node.grad = 0.0
+    leaves = [node for node in nodes if node.is_leaf]
+    found = [leaf.grad for leaf in leaves]
+    for leaf in leaves:
+        leaf.grad = 0.0
     grads = [0.0] * len(nodes)
     root.backward()
+    if any(found):
+        for leaf, grad in zip(leaves, found):
+            leaf.grad = grad
     grads[-1] = root.grad  # the seed: nothing flows into the root but its 1.0
     index = {id(node): i for i, node in enumerate(nodes)}
     steps, grads_after = [], []

@@ -414,3 +414,23 @@ def test_trace_after_backward_leaves_the_grads_of_one_pass() -> None:
     assert trace.grads_after[-1] == pytest.approx([n.grad for n in trace.nodes], rel=1e-15)
     trace_backward(out)  # and again: still one pass
     assert [v.grad for v in leaves] == once
+
+
+def test_trace_keeps_grads_added_up_from_several_losses() -> None:
+    out, leaves = _expression()
+    x = leaves[0]
+    (x * 10.0).backward()  # a second loss that also uses x
+    out.backward()
+    together = [v.grad for v in leaves]
+    trace = trace_backward(out)
+    assert [v.grad for v in leaves] == together  # tracing looks; it does not reset
+    x_step = trace.grads_after[-1][trace.nodes.index(x)]
+    assert x_step == pytest.approx(together[0] - 10.0, rel=1e-12)  # the trace is out's pass alone
+
+
+def test_trace_of_a_fresh_graph_fills_the_grads_like_backward() -> None:
+    traced, leaves = _expression()
+    trace_backward(traced)
+    plain, same = _expression()
+    plain.backward()
+    assert [v.grad for v in leaves] == [v.grad for v in same]
