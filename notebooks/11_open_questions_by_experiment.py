@@ -24,7 +24,7 @@
 #
 # Each question gets a small seeded experiment and an `assert` on its outcome, with margins
 # wide enough that the answer does not hang on one lucky seed. Everything runs on the scalar
-# engine, in a few seconds.
+# engine (the decision-boundary pictures use its NumPy twin), in well under a minute.
 
 # %%
 import math
@@ -87,7 +87,9 @@ def layer_by_layer(model: MLP, X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 def weight_grad_std(model: MLP) -> np.ndarray:
     """The spread of dW in each hidden layer, after a backward pass."""
-    return np.array([np.std([w.grad for n in layer.neurons for w in n.w]) for layer in model.layers[:-1]])
+    return np.array(
+        [np.std([w.grad for n in layer.neurons for w in n.w]) for layer in model.layers[:-1]]
+    )
 
 
 SCALES = {"× 0.01": 0.01, "package default": 1.0, "× 10": 10.0}
@@ -97,7 +99,9 @@ for name, scale in SCALES.items():
     runs[name] = layer_by_layer(model, inputs)
     dW_std[name] = weight_grad_std(model)
 for name, (A, G) in runs.items():
-    print(f"{name:>15}: activation std per layer", " ".join(f"{s:8.1e}" for s in A.std(axis=(1, 2))))
+    print(
+        f"{name:>15}: activation std per layer", " ".join(f"{s:8.1e}" for s in A.std(axis=(1, 2)))
+    )
     print(f"{'':>15}  gradient   std per layer", " ".join(f"{s:8.1e}" for s in G.std(axis=(1, 2))))
     print(f"{'':>15}  dW         std per layer", " ".join(f"{s:8.1e}" for s in dW_std[name]))
 
@@ -108,11 +112,25 @@ for column, (name, (A, G)) in enumerate(runs.items()):
     top, bottom = axes[0, column], axes[1, column]
     reach = min(1.0, 3 * A[0].std())  # zoom in on layer 1's spread when it is small
     for i in range(DEPTH):
-        top.hist(A[i].ravel(), bins=np.linspace(-reach, reach, 41), histtype="step", color=colors[i], label=f"layer {i + 1}")
+        top.hist(
+            A[i].ravel(),
+            bins=np.linspace(-reach, reach, 41),
+            histtype="step",
+            color=colors[i],
+            label=f"layer {i + 1}",
+        )
         magnitudes = np.log10(np.abs(G[i].ravel()) + 1e-300)
         bottom.hist(magnitudes, bins=40, histtype="step", color=colors[i], label=f"layer {i + 1}")
-    top.set(title=f"weights {name}: activations", xlabel=f"activation tanh(z) (axis ±{reach:.2g})", ylabel="count")
-    bottom.set(title=f"weights {name}: gradients", xlabel="log10 |d(sum of outputs) / d activation|", ylabel="count")
+    top.set(
+        title=f"weights {name}: activations",
+        xlabel=f"activation tanh(z) (axis ±{reach:.2g})",
+        ylabel="count",
+    )
+    bottom.set(
+        title=f"weights {name}: gradients",
+        xlabel="log10 |d(sum of outputs) / d activation|",
+        ylabel="count",
+    )
 axes[0, 0].legend(fontsize=8)
 axes[1, 0].legend(fontsize=8)
 fig.tight_layout()
@@ -121,18 +139,22 @@ plt.show()
 # %% [markdown]
 # Read the top row from left to right. At × 0.01 (mind the axis: ±0.03) only layer 1 has a
 # visible spread: every later layer is a spike at 0, its spread about 100 times smaller than
-# the layer before. With the
-# package's weights each layer keeps a broad spread. At × 10 most units sit at −1 or
-# +1: tanh is saturated. The bottom row shows the gradients on a log scale: at × 0.01 they
-# move down by two decades per layer as they travel back towards the input; at × 10 they move
-# *up* as they travel back, because each layer multiplies them by weights ten times too large
-# and tanh' = 1 − a² only partly cancels that. The weight gradients dW = (layer input)ᵀ ·
-# (gradient at the layer's output) combine both: at × 0.01 the early layers have sizeable
-# inputs but vanished gradients and the late layers the reverse, so every layer's dW is
-# about over ten orders of magnitude below the default's. Training would not move at all.
+# the layer before. With the package's weights each layer keeps a broad spread. At × 10 most
+# units sit at −1 or +1: tanh is saturated. The bottom row shows the gradients on a log
+# scale: at × 0.01 they move down by two decades per layer as they travel back towards the
+# input; at × 10 they move *up* as they travel back, because each layer multiplies them by
+# weights ten times too large and tanh' = 1 − a² only partly cancels that.
+#
+# The weight gradients dW = (layer input)ᵀ · (gradient at the layer's output) combine both: at
+# × 0.01 the early layers have sizeable inputs but vanished gradients and the late layers the
+# reverse, so every layer's dW is more than ten orders of magnitude below the default's:
+# gradient descent would barely move a weight.
 
 # %%
-stats = {name: (A.std(axis=(1, 2)), G.std(axis=(1, 2)), (np.abs(A) > 0.99).mean(axis=(1, 2))) for name, (A, G) in runs.items()}
+stats = {
+    name: (A.std(axis=(1, 2)), G.std(axis=(1, 2)), (np.abs(A) > 0.99).mean(axis=(1, 2)))
+    for name, (A, G) in runs.items()
+}
 act_small, grad_small, _ = stats["× 0.01"]
 act_default, grad_default, saturated_default = stats["package default"]
 act_big, grad_big, saturated_big = stats["× 10"]
@@ -140,14 +162,16 @@ act_big, grad_big, saturated_big = stats["× 10"]
 # Vanishing: each layer's activations and each step back of the gradient shrink by > 20x.
 assert all(act_small[1:] < act_small[:-1] / 20)
 assert all(grad_small[:-1] < grad_small[1:] / 20)
-print(f"x 0.01: activations shrink {act_small[0] / act_small[-1]:.0e}x from layer 1 to 6, "
-      f"gradients {grad_small[-1] / grad_small[0]:.0e}x from layer 6 back to 1")
+print(
+    f"x 0.01: activations shrink {act_small[0] / act_small[-1]:.0e}x from layer 1 to 6, "
+    f"gradients {grad_small[-1] / grad_small[0]:.0e}x from layer 6 back to 1"
+)
 # dW = (layer input)ᵀ · (gradient at the layer's output): early layers have big inputs and
 # tiny gradients, late layers the reverse, and the product is tiny everywhere.
 assert all(dW_std["× 0.01"] < 1e-6 * dW_std["package default"])
 
 # The package's choice: every layer keeps a spread within a factor 4 of the first one.
-assert all(0.1 < act_default) and all(act_default < 1.0)
+assert all(act_default > 0.1) and all(act_default < 1.0)
 assert act_default[-1] > act_default[0] / 4 and 0.25 < grad_default[0] / grad_default[-1] < 4
 assert saturated_default.max() < 0.05
 
@@ -155,8 +179,10 @@ assert saturated_default.max() < 0.05
 # grows on its way back to the input.
 assert all(saturated_big > 0.5)
 assert grad_big[0] > 10 * grad_big[-1]
-print(f"x 10: {saturated_big.min():.0%}+ of units saturated in every layer; "
-      f"gradient grows {grad_big[0] / grad_big[-1]:.0f}x from layer 6 back to layer 1")
+print(
+    f"x 10: {saturated_big.min():.0%}+ of units saturated in every layer; "
+    f"gradient grows {grad_big[0] / grad_big[-1]:.0f}x from layer 6 back to layer 1"
+)
 
 # %% [markdown]
 # ### Why the package draws the weights it does
@@ -166,8 +192,9 @@ print(f"x 10: {saturated_big.min():.0%}+ of units saturated in every layer; "
 # nin · σ² = 1: the weighted sum keeps the size of its inputs. ReLU zeroes half of its inputs,
 # which halves E[a²]; a = sqrt(6 / nin) (He's choice) doubles the variance to make up for it.
 # The check: a ReLU stack with He's weights keeps its size, the same stack with LeCun's
-# weights (each weight divided by √2) loses a factor √2 at every layer. (Layers of 32 units
-# here: with 16, one layer's sample of weights can stray by a third from its average.)
+# weights (each weight divided by √2) loses a factor √2 at every layer, and with weights ten
+# times the package's, ReLU (which never saturates) grows tenfold at every layer. (Layers of
+# 32 units here: with 16, the ratios wander more from one seed to the next.)
 
 # %%
 inputs_32 = np.random.default_rng(0).normal(size=(64, 32))
@@ -182,16 +209,23 @@ def rms_per_layer(model: MLP) -> np.ndarray:
 he = rms_per_layer(scaled_mlp(1.0, "relu", width=32))
 lecun = rms_per_layer(scaled_mlp(1 / math.sqrt(2), "relu", width=32))
 print("ReLU, He    rms per layer", np.round(he, 3), f"layer 6 / layer 1 = {he[-1] / he[0]:.2f}")
-print("ReLU, LeCun rms per layer", np.round(lecun, 3), f"layer 6 / layer 1 = {lecun[-1] / lecun[0]:.2f}")
+print(
+    "ReLU, LeCun rms per layer",
+    np.round(lecun, 3),
+    f"layer 6 / layer 1 = {lecun[-1] / lecun[0]:.2f}",
+)
 assert 0.7 < he[-1] / he[0] < 1.4
 assert lecun[-1] / lecun[0] < 0.35  # (1/√2)^5 ≈ 0.18 expected
+blown = rms_per_layer(scaled_mlp(10.0, "relu", width=32))
+print("ReLU, He × 10 rms per layer", np.round(blown, 1))
+assert blown[-1] > 1e4 * blown[0]  # 10^5 expected: exploding, with nothing to stop it
 
 # %% [markdown]
 # **Answer (initialisation):** start the weights with variance 1/nin (2/nin before a ReLU), so
 # every layer passes on a signal of the size it received, forwards and backwards. Much
-# smaller weights make activations and gradients vanish geometrically with depth, so the first
-# layers never learn; much larger weights saturate tanh (and would blow a linear or ReLU
-# stack up), and the gradients reaching the first layers grow instead of shrinking.
+# smaller weights make activations and gradients vanish geometrically with depth, so no layer
+# gets a usable gradient; much larger weights saturate tanh (and blow a ReLU stack up), and
+# the gradients reaching the first layers grow instead of shrinking.
 #
 # ## 2. Input normalisation: why centre and scale the inputs?
 #
@@ -219,13 +253,16 @@ assert abs(dw[0]) > 100 * abs(db)  # dW carries the input's size, db does not
 
 
 def curvature_ratio(X: np.ndarray) -> float:
-    """Largest / smallest curvature of the squared error of a linear neuron: cond(Xᵀ X) with a bias column."""
+    """Largest / smallest curvature of a linear neuron's squared error: cond of [X 1]ᵀ [X 1]."""
     Xb = np.column_stack([X, np.ones(len(X))])
     eig = np.linalg.eigvalsh(Xb.T @ Xb)
     return float(eig[-1] / eig[0])
 
 
-print(f"curvature ratio: raw {curvature_ratio(X_raw):.1e}, centred and scaled {curvature_ratio(X_scaled):.1f}")
+print(
+    f"curvature ratio: raw {curvature_ratio(X_raw):.1e}, "
+    f"centred and scaled {curvature_ratio(X_scaled):.1f}"
+)
 assert curvature_ratio(X_raw) > 1e4 * curvature_ratio(X_scaled)
 
 # %% [markdown]
@@ -235,9 +272,18 @@ assert curvature_ratio(X_raw) > 1e4 * curvature_ratio(X_scaled)
 # learning rate from a sweep over seven decades; a run that blows up (an error from the engine
 # or the optimizer, or a loss that stops being finite) counts as diverged.
 
+
 # %%
-def train_sgd(model: MLP, xs: list, ys: list, lr: float, steps: int, loss_fn=mse, batch_size: int | None = None) -> list[float]:
-    """Plain SGD on batches taken in order; the batch loss before each step, ending in inf if it blew up."""
+def train_sgd(
+    model: MLP,
+    xs: list,
+    ys: list,
+    lr: float,
+    steps: int,
+    loss_fn=mse,
+    batch_size: int | None = None,
+) -> list[float]:
+    """Plain SGD on batches taken in order: the batch loss at each step, then inf if it blew up."""
     opt = SGD(model.parameters(), lr=lr)
     size = batch_size or len(xs)
     history = []
@@ -257,15 +303,21 @@ def train_sgd(model: MLP, xs: list, ys: list, lr: float, steps: int, loss_fn=mse
 
 
 LRS = [10.0**k for k in range(-6, 1)]
-MODELS = {"one linear neuron": lambda: MLP(2, [1], seed=0), "tanh MLP 2-8-1": lambda: MLP(2, [8, 1], activation="tanh", seed=0)}
+MODELS = {
+    "one linear neuron": lambda: MLP(2, [1], seed=0),
+    "tanh MLP 2-8-1": lambda: MLP(2, [8, 1], activation="tanh", seed=0),
+}
 best = {}
 for model_name, make in MODELS.items():
     for input_name, X in (("raw", X_raw), ("centred and scaled", X_scaled)):
         curves = {lr: train_sgd(make(), X.tolist(), target, lr, steps=40) for lr in LRS}
         lr = min(LRS, key=lambda lr: curves[lr][-1])
         best[model_name, input_name] = (lr, curves[lr])
-        print(f"{model_name:>17}, {input_name:>18}: final loss by lr",
-              " ".join(f"{curves[lr][-1]:8.2g}" for lr in LRS), f"-> best lr {lr:g}")
+        print(
+            f"{model_name:>17}, {input_name:>18}: final loss by lr",
+            " ".join(f"{curves[lr][-1]:8.2g}" for lr in LRS),
+            f"-> best lr {lr:g}",
+        )
 
 # %%
 fig, axes = plt.subplots(1, 2, figsize=(12, 4))
@@ -273,7 +325,12 @@ for ax, model_name in zip(axes, MODELS):
     for input_name in ("raw", "centred and scaled"):
         lr, curve = best[model_name, input_name]
         ax.plot(curve, label=f"{input_name} inputs (best lr {lr:g})")
-    ax.set(yscale="log", xlabel="step", ylabel="mean squared error", title=f"{model_name}: each at its best learning rate")
+    ax.set(
+        yscale="log",
+        xlabel="step",
+        ylabel="mean squared error",
+        title=f"{model_name}: each at its best learning rate",
+    )
     ax.legend()
 fig.tight_layout()
 plt.show()
@@ -284,12 +341,21 @@ for model_name in MODELS:
     scaled_final = best[model_name, "centred and scaled"][1][-1]
     print(f"{model_name}: final loss raw {raw_final:.3g}, centred and scaled {scaled_final:.3g}")
     assert scaled_final < raw_final / 10
-assert best["one linear neuron", "raw"][0] <= 1e-5 < best["one linear neuron", "centred and scaled"][0]
+assert (
+    best["one linear neuron", "raw"][0] <= 1e-5 < best["one linear neuron", "centred and scaled"][0]
+)
 
 # %% [markdown]
-# The tanh network fails on raw inputs for a second reason: w·x with x near 300 puts every
-# hidden unit deep in tanh's flat tails (section 1's saturation), so almost no gradient gets
+# The tanh network fails on raw inputs for a second reason: w·x with x near 300 puts its
+# hidden units deep in tanh's flat tails (section 1's saturation), so almost no gradient gets
 # through them.
+
+# %%
+hidden = np.array(
+    [[a.data for a in MODELS["tanh MLP 2-8-1"]().layers[0](x)] for x in X_raw.tolist()]
+)
+print(f"raw inputs: {(np.abs(hidden) > 0.99).mean():.0%} of the hidden tanh units start saturated")
+assert (np.abs(hidden) > 0.99).mean() > 0.8
 #
 # **Answer (normalisation):** centre and scale every input (with the training set's mean and
 # spread, reused for any later data). Raw inputs far from zero and of large scale make dW = Xᵀ · dY
@@ -307,6 +373,7 @@ assert best["one linear neuron", "raw"][0] <= 1e-5 < best["one linear neuron", "
 #
 # `forward` runs an MLP's own weights with either ReLU, so the two conventions share every
 # parameter.
+
 
 # %%
 def relu_slope_0(z: Value) -> Value:
@@ -345,8 +412,17 @@ assert z0.grad == 0.0
 # A pre-activation is a sum of products of floats; landing exactly on 0.0 needs an exact
 # cancellation. We train a 2-8-1 ReLU net on a smooth target under both conventions and count.
 
+
 # %%
-def train_relu_net(relu, X: list, Y: list, seed: int = 0, steps: int = 100, lr: float = 0.05, zero_first_layer: bool = False):
+def train_relu_net(
+    relu,
+    X: list,
+    Y: list,
+    seed: int = 0,
+    steps: int = 100,
+    lr: float = 0.05,
+    zero_first_layer: bool = False,
+):
     """SGD on the mean squared error; returns the losses and the model."""
     model = MLP(2, [8, 1], seed=seed)
     if zero_first_layer:
@@ -392,11 +468,15 @@ for name, relu in (("relu'(0) = 0", relu_slope_0), ("relu'(0) = 1", relu_slope_1
 prediction_00 = forward(model, [0, 0], relu_slope_0).data
 v = np.array([w.data for w in model.layers[1].neurons[0].w])
 share_of_00 = 2 / 4 * (prediction_00 - Y_xor[0]) * v
-assert np.allclose(first_grads["relu'(0) = 1"] - first_grads["relu'(0) = 0"], share_of_00, rtol=1e-12, atol=1e-15)
+assert np.allclose(
+    first_grads["relu'(0) = 1"] - first_grads["relu'(0) = 0"], share_of_00, rtol=1e-12, atol=1e-15
+)
 assert np.abs(share_of_00).min() > 0.01  # a real difference for every unit
 
 # %% [markdown]
-# Does that one different first step change how training ends? Twenty seeds, both conventions.
+# From that first step on, the two runs part ways. Does it change how training ends? Twenty
+# seeds, both conventions.
+
 
 # %%
 def solves_xor(relu, seed: int) -> bool:
@@ -405,7 +485,10 @@ def solves_xor(relu, seed: int) -> bool:
     return all((forward(model, x, relu).data > 0) == (y > 0) for x, y in zip(X_xor, Y_xor))
 
 
-solved = {name: sum(solves_xor(relu, seed) for seed in range(20)) for name, relu in (("0", relu_slope_0), ("1", relu_slope_1))}
+solved = {
+    name: sum(solves_xor(relu, seed) for seed in range(20))
+    for name, relu in (("0", relu_slope_0), ("1", relu_slope_1))
+}
 print(f"XOR solved in 20 seeds: relu'(0) = 0 -> {solved['0']}, relu'(0) = 1 -> {solved['1']}")
 assert solved["0"] >= 15 and solved["1"] >= 15
 
@@ -419,17 +502,33 @@ assert solved["0"] >= 15 and solved["1"] >= 15
 # unit, the hidden units pull apart and learn.
 
 # %%
-frozen_losses, frozen_model = train_relu_net(relu_slope_0, X_smooth.tolist(), Y_smooth, zero_first_layer=True)
-moving_losses, moving_model = train_relu_net(relu_slope_1, X_smooth.tolist(), Y_smooth, zero_first_layer=True)
-print(f"relu'(0) = 0: loss {frozen_losses[0]:.3f} -> {frozen_losses[-1]:.3f}; relu'(0) = 1: {moving_losses[0]:.3f} -> {moving_losses[-1]:.3f}")
+frozen_losses, frozen_model = train_relu_net(
+    relu_slope_0, X_smooth.tolist(), Y_smooth, zero_first_layer=True
+)
+moving_losses, moving_model = train_relu_net(
+    relu_slope_1, X_smooth.tolist(), Y_smooth, zero_first_layer=True
+)
+print(
+    f"relu'(0) = 0: loss {frozen_losses[0]:.3f} -> {frozen_losses[-1]:.3f}; "
+    f"relu'(0) = 1: {moving_losses[0]:.3f} -> {moving_losses[-1]:.3f}"
+)
 assert all(p.data == 0.0 for p in frozen_model.layers[0].parameters())
+start_weights = [w.data for w in MLP(2, [8, 1], seed=0).layers[1].neurons[0].w]
+assert [
+    w.data for w in frozen_model.layers[1].neurons[0].w
+] == start_weights  # only the output bias moved
 assert moving_losses[-1] < frozen_losses[-1] / 2
 
 fig, ax = plt.subplots(figsize=(6.5, 3.8))
 ax.plot(frozen_losses, label="relu'(0) = 0 (first layer frozen at 0)")
 ax.plot(moving_losses, label="relu'(0) = 1")
 ax.plot(losses_0, ls="--", label="random start (both conventions, identical)")
-ax.set(yscale="log", xlabel="step", ylabel="mean squared error", title="2-8-1 ReLU net: does relu'(0) matter?")
+ax.set(
+    yscale="log",
+    xlabel="step",
+    ylabel="mean squared error",
+    title="2-8-1 ReLU net: does relu'(0) matter?",
+)
 ax.legend()
 plt.show()
 
@@ -439,14 +538,15 @@ plt.show()
 # same training (0 exact zeros counted). With 0/1 inputs and zero biases it changes the first
 # step's bias gradient (by exactly the (0,0) input's share), yet XOR is solved about as often
 # either way. Only a degenerate start, a first layer of zeros, makes it decisive: 0 freezes
-# that layer for good, 1 lets it learn. Taking 0 keeps an "off" unit off, exactly as the max
-# gate routes a gradient only to an input that wins, and matches what PyTorch does.
+# that layer for good, 1 lets it learn. Taking 0 means a unit whose output is 0 also passes
+# no gradient, whichever side of the kink it sits on; PyTorch makes the same choice.
 #
 # ## 4. Squared error: sum over the batch, or mean?
 #
 # Note 000 sums the squared errors of a batch. The sum's gradient is the mean's times the batch
 # size B, so with the sum, the same learning rate takes B times longer steps: a rate that
 # works for a batch of 4 overshoots for a batch of 64. First the factor, then a sweep.
+
 
 # %%
 def summed_squared_error(preds: list[Value], targets: list[float]) -> Value:
@@ -489,11 +589,17 @@ def final_error(loss_fn, batch_size: int, lr: float) -> float:
     return end if end < start else math.inf
 
 
-sweep = {name: np.array([[final_error(fn, B, lr) for lr in SWEEP_LRS] for B in BATCHES]) for name, fn in (("mean", mse), ("sum", summed_squared_error))}
+sweep = {
+    name: np.array([[final_error(fn, B, lr) for lr in SWEEP_LRS] for B in BATCHES])
+    for name, fn in (("mean", mse), ("sum", summed_squared_error))
+}
 for name, table in sweep.items():
     print(f"{name} of squared errors; rows B = {BATCHES}, columns lr = {SWEEP_LRS}")
     for B, row in zip(BATCHES, table):
-        print(f"  B = {B:3}: " + "  ".join("diverged" if not math.isfinite(e) else f"{e:8.4f}" for e in row))
+        print(
+            f"  B = {B:3}: "
+            + "  ".join("diverged" if not math.isfinite(e) else f"{e:8.4f}" for e in row)
+        )
 
 # %%
 fig, axes = plt.subplots(1, 2, figsize=(12, 4), sharey=True)
@@ -501,11 +607,17 @@ ceiling = 10.0  # where a diverged run is drawn
 for ax, (name, table) in zip(axes, sweep.items()):
     for B, row in zip(BATCHES, table):
         shown = np.where(np.isfinite(row), row, ceiling)
-        line, = ax.plot(SWEEP_LRS, shown, "o-", label=f"batch {B}")
-        diverged = ~np.isfinite(row)
-        ax.plot(np.array(SWEEP_LRS)[diverged], shown[diverged], "x", ms=12, color=line.get_color())
+        (line,) = ax.plot(SWEEP_LRS, shown, "o-", label=f"batch {B}")
+        blew_up = ~np.isfinite(row)
+        ax.plot(np.array(SWEEP_LRS)[blew_up], shown[blew_up], "x", ms=12, color=line.get_color())
     ax.axhline(ceiling, color="gray", lw=0.8, ls=":")
-    ax.set(xscale="log", yscale="log", xlabel="learning rate", ylabel="final mean squared error (× = diverged)", title=f"{name} of the squared errors")
+    ax.set(
+        xscale="log",
+        yscale="log",
+        xlabel="learning rate",
+        ylabel="final mean squared error (× = diverged)",
+        title=f"{name} of the squared errors",
+    )
     ax.legend()
 fig.tight_layout()
 plt.show()
@@ -518,7 +630,7 @@ assert all(np.diff(diverged["sum"]) > 0)  # with the sum, each larger batch lose
 assert diverged["sum"][-1] == len(SWEEP_LRS)  # at B = 256 no rate in the sweep survives
 
 # %% [markdown]
-# Here the mean's curvature is about 2 in every direction (the inputs are standardised), so
+# Here the mean's curvature is about 2 in every direction (the inputs are standard normal), so
 # plain gradient descent is stable below a rate of about 1; the sum multiplies the curvature by
 # B, so the limit falls to about 1/B: 0.25 for B = 4, 0.06 for B = 16, 0.016 for B = 64,
 # 0.004 for B = 256, just what the table shows.
@@ -535,8 +647,11 @@ assert diverged["sum"][-1] == len(SWEEP_LRS)  # at B = 256 no rate in the sweep 
 # cross-entropy, and change one thing at a time. Four different data draws, so that one lucky
 # split cannot carry the answer.
 
+
 # %%
-def fit(X: np.ndarray, y: np.ndarray, hidden: int = 16, alpha: float = 0.0, steps: int = 150) -> MLP:
+def fit(
+    X: np.ndarray, y: np.ndarray, hidden: int = 16, alpha: float = 0.0, steps: int = 150
+) -> MLP:
     """Adam on binary cross-entropy + alpha Σ w² over the weights (not the biases)."""
     model = MLP(2, [hidden, 1], seed=0)
     weights = [w for layer in model.layers for neuron in layer.neurons for w in neuron.w]
@@ -572,33 +687,49 @@ for draw in range(4):
     for name, setting in SETTINGS.items():
         n = setting.get("n")
         model = fit(X_train[:n], y_train[:n], setting.get("hidden", 16), setting.get("alpha", 0.0))
-        results[name].append((accuracy_of(model, X_train[:n], y_train[:n]), accuracy_of(model, X_test, y_test)))
+        results[name].append(
+            (accuracy_of(model, X_train[:n], y_train[:n]), accuracy_of(model, X_test, y_test))
+        )
         if draw == 0:
             kept[name] = (model, X_train[:n], y_train[:n], X_test, y_test)
 
 summary = {name: np.array(r) for name, r in results.items()}  # (draws, 2)
 gap = {name: r[:, 0] - r[:, 1] for name, r in summary.items()}
 for name, r in summary.items():
-    print(f"{name:>20}: train {r[:, 0].mean():.3f}  test {r[:, 1].mean():.3f}  gap {gap[name].mean():+.3f}  (per draw {np.round(gap[name], 2)})")
+    print(
+        f"{name:>20}: train {r[:, 0].mean():.3f}  test {r[:, 1].mean():.3f}  "
+        f"gap {gap[name].mean():+.3f}  (per draw {np.round(gap[name], 2)})"
+    )
 
 # %%
 fig, axes = plt.subplots(1, 3, figsize=(15, 4.3), gridspec_kw={"width_ratios": [1.3, 1, 1]})
 names = list(SETTINGS)
 positions = np.arange(len(names))
-axes[0].bar(positions - 0.2, [summary[n][:, 0].mean() for n in names], 0.4, label="training accuracy")
+axes[0].bar(
+    positions - 0.2, [summary[n][:, 0].mean() for n in names], 0.4, label="training accuracy"
+)
 axes[0].bar(positions + 0.2, [summary[n][:, 1].mean() for n in names], 0.4, label="test accuracy")
 axes[0].set_xticks(positions, [n.replace(", ", ",\n") for n in names])
-axes[0].set(ylim=(0.6, 1.02), ylabel="accuracy (mean of 4 data draws)", title="the train/test gap, one change at a time")
+axes[0].set(
+    ylim=(0.6, 1.02),
+    ylabel="accuracy (mean of 4 data draws)",
+    title="the train/test gap, one change at a time",
+)
 axes[0].legend(loc="lower right")
 gx, gy = np.meshgrid(np.linspace(-2.3, 3.0, 160), np.linspace(-1.6, 2.0, 160))
 grid = np.column_stack([gx.ravel(), gy.ravel()])
-for ax, name, title in ((axes[1], "30 points", "overfit: 30 points, no L2"), (axes[2], "30 points, L2 0.03", "regularised: 30 points, L2 0.03")):
+for ax, name, title in (
+    (axes[1], "30 points", "overfit: 30 points, no L2"),
+    (axes[2], "30 points, L2 0.03", "regularised: 30 points, L2 0.03"),
+):
     model, Xtr, ytr, Xte, yte = kept[name]
     score = VectorizedMLP.from_mlp(model).predict(grid)[:, 0].reshape(gx.shape)
     ax.contourf(gx, gy, score > 0, levels=1, cmap="coolwarm", alpha=0.25)
     ax.contour(gx, gy, score, levels=[0.0], colors="k", linewidths=1)
     ax.scatter(Xte[:, 0], Xte[:, 1], c=yte, cmap="coolwarm", s=6, alpha=0.35, label="test points")
-    ax.scatter(Xtr[:, 0], Xtr[:, 1], c=ytr, cmap="coolwarm", s=40, edgecolors="k", label="training points")
+    ax.scatter(
+        Xtr[:, 0], Xtr[:, 1], c=ytr, cmap="coolwarm", s=40, edgecolors="k", label="training points"
+    )
     tr, te = accuracy_of(model, Xtr, ytr), accuracy_of(model, Xte, yte)
     ax.set(xlabel="x₁", ylabel="x₂", title=f"{title}\ntrain {tr:.0%}, test {te:.0%}")
     ax.legend(loc="lower left", fontsize=8)
@@ -613,12 +744,16 @@ assert summary["30 points"][:, 0].mean() > 0.95
 assert all(gap["90 points"] < base) and gap["90 points"].mean() < base.mean() - 0.04
 assert summary["90 points"][:, 1].mean() > summary["30 points"][:, 1].mean()
 # Stronger L2 narrows it in every draw, mainly by giving up training accuracy.
-assert all(gap["30 points, L2 0.03"] < base) and gap["30 points, L2 0.03"].mean() < base.mean() - 0.04
+assert (
+    all(gap["30 points, L2 0.03"] < base) and gap["30 points, L2 0.03"].mean() < base.mean() - 0.04
+)
 train_drop = summary["30 points"][:, 0].mean() - summary["30 points, L2 0.03"][:, 0].mean()
 test_change = summary["30 points, L2 0.03"][:, 1].mean() - summary["30 points"][:, 1].mean()
 assert train_drop > 0.05 and train_drop > 2 * abs(test_change)
-# More hidden units fit the 30 points perfectly and do not narrow the gap.
-assert (summary["30 points, 48 units"][:, 0] == 1.0).all()
+# More hidden units fit the 30 points at least as well (perfectly, here) and do not narrow
+# the gap.
+wide_train = summary["30 points, 48 units"][:, 0].mean()
+assert wide_train >= summary["30 points"][:, 0].mean() and wide_train > 0.97
 assert gap["30 points, 48 units"].mean() > base.mean() - 0.02
 
 # %% [markdown]
