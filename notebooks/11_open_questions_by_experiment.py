@@ -758,11 +758,11 @@ assert gap["30 points, 48 units"].mean() > base.mean() - 0.02
 
 # %% [markdown]
 # **Answer (train/test gap):** more data narrows it most reliably (three times the points:
-# smaller gap in every draw), and it is the only one of the three moves that also raised the
-# test accuracy here. Stronger L2 narrows it too, by smoothing the boundary (compare the two
-# pictures), but mostly by fitting the training points worse: training accuracy falls to meet
-# test accuracy, which barely moves. More hidden units (48 instead of 16) do not help: the
-# wider net fits its 30 points perfectly and the gap stays as wide. So of the notes' three
+# smaller gap in every draw), and it is the move that clearly raised the test accuracy here
+# (0.87 to 0.90). Stronger L2 narrows it too, by smoothing the boundary (compare the two
+# pictures), but mostly by fitting the training points worse: training accuracy falls by
+# about 0.16 to meet a test accuracy that slips by about 0.04. More hidden units (48 instead
+# of 16) do not help: the wider net fits its 30 points perfectly and the gap stays as wide. So of the notes' three
 # options, "more data" and "more regularisation" narrow the gap; "more hidden units" does not.
 #
 # ## Exercises
