@@ -2,7 +2,8 @@
 
 Each returns ``(X, y)``: ``X`` a float64 array of shape (n, 2), ``y`` an int64 array of shape
 (n,) with class indices 0..K-1. The same seed gives the same data. For the hinge loss, map
-binary labels to -1/+1 with ``2 * y - 1``.
+binary labels to -1/+1 with ``2 * y - 1``. ``train_test_split`` holds out a seeded share of the
+rows for testing.
 """
 
 from __future__ import annotations
@@ -94,3 +95,30 @@ def make_xor(n: int = 100, noise: float = 0.1, seed: int = 0) -> Dataset:
     X = corners + rng.normal(0.0, noise, size=(n, 2))
     y = (corners[:, 0] != corners[:, 1]).astype(np.int64)
     return X, y
+
+
+def train_test_split(
+    X: NDArray[np.float64], y: NDArray[np.int64], test_fraction: float = 0.25, seed: int = 0
+) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.int64], NDArray[np.int64]]:
+    """A seeded random split: (X_train, X_test, y_train, y_test), ceil(test_fraction · n) held out.
+
+    Rows keep their labels; every row lands in exactly one part; the same seed gives the same
+    split. The order of the result is scikit-learn's.
+    """
+    X, y = np.asarray(X), np.asarray(y)
+    if X.ndim == 0 or y.ndim != 1 or len(X) != len(y):
+        raise ValueError(
+            f"X must have one row per label in y (a 1-D array): got shapes {X.shape} and {y.shape}"
+        )
+    if not isinstance(test_fraction, (float, int, np.floating)) or not 0.0 < test_fraction < 1.0:
+        raise ValueError(f"test_fraction must be a number in (0, 1), got {test_fraction!r}")
+    n = len(y)
+    n_test = int(np.ceil(test_fraction * n))
+    if not 1 <= n_test <= n - 1:
+        raise ValueError(
+            f"test_fraction {test_fraction} of {n} rows leaves {n_test} for testing and "
+            f"{n - n_test} for training; both parts need at least one row"
+        )
+    order = np.random.default_rng(seed).permutation(n)
+    test, train = order[:n_test], order[n_test:]
+    return X[train], X[test], y[train], y[test]

@@ -5,7 +5,14 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from micrograd_notes.data import make_blobs, make_circles, make_moons, make_spiral, make_xor
+from micrograd_notes.data import (
+    make_blobs,
+    make_circles,
+    make_moons,
+    make_spiral,
+    make_xor,
+    train_test_split,
+)
 
 MAKERS = [
     (make_moons, 2),
@@ -74,3 +81,44 @@ def test_spiral_classes_are_balanced() -> None:
 def test_bad_arguments(make) -> None:
     with pytest.raises(ValueError):
         make()
+
+
+def test_train_test_split_holds_out_the_asked_share_and_keeps_rows_with_their_labels() -> None:
+    X = np.column_stack([np.arange(10.0), -np.arange(10.0)])
+    y = np.arange(10, dtype=np.int64)  # each label names its row, so pairing can be checked
+    X_train, X_test, y_train, y_test = train_test_split(X, y, test_fraction=0.25, seed=1)
+    assert (len(X_train), len(X_test), len(y_train), len(y_test)) == (7, 3, 7, 3)  # ceil(2.5)
+    assert np.array_equal(X_train[:, 0], y_train) and np.array_equal(X_test[:, 0], y_test)
+    assert sorted([*y_train.tolist(), *y_test.tolist()]) == list(range(10))  # disjoint, complete
+
+
+def test_train_test_split_is_seeded_and_shuffles() -> None:
+    X, y = make_moons(40, seed=0)
+    first, again, other = (train_test_split(X, y, 0.5, seed=s) for s in (3, 3, 4))
+    assert all(np.array_equal(a, b) for a, b in zip(first, again))
+    assert not np.array_equal(first[3], other[3]) or not np.array_equal(first[1], other[1])
+    ordered = np.arange(40, dtype=np.int64)
+    _, _, y_train, _ = train_test_split(X, ordered, 0.5, seed=3)
+    assert not np.array_equal(y_train, np.sort(y_train))  # not just the first rows in order
+
+
+@pytest.mark.parametrize(
+    ("X", "y", "fraction"),
+    [
+        (np.zeros((5, 2)), np.zeros(4, dtype=np.int64), 0.2),  # one label short
+        (np.zeros((5, 2)), np.zeros((5, 1), dtype=np.int64), 0.2),  # y not 1-D
+        (np.zeros((5, 2)), np.zeros(5, dtype=np.int64), 0.0),
+        (np.zeros((5, 2)), np.zeros(5, dtype=np.int64), 1.0),
+        (np.zeros((5, 2)), np.zeros(5, dtype=np.int64), float("nan")),
+        (np.zeros((5, 2)), np.zeros(5, dtype=np.int64), "0.2"),
+        (
+            np.zeros((5, 2)),
+            np.zeros(5, dtype=np.int64),
+            0.9,
+        ),  # ceil(4.5) = 5 leaves no training row
+        (np.zeros((1, 2)), np.zeros(1, dtype=np.int64), 0.5),  # one row cannot be split
+    ],
+)
+def test_train_test_split_bad_arguments(X, y, fraction) -> None:
+    with pytest.raises(ValueError):
+        train_test_split(X, y, fraction)
