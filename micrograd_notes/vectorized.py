@@ -169,6 +169,9 @@ class VectorizedMLP:
 
 def correlate(X: Array, K: Array) -> Array:
     """Valid cross-correlation over the last K.ndim axes: out[.., i] = Σ_j K[j] X[.., i + j]."""
+    # Every window the size of K, stacked: flattened, they are the rows of a matrix (im2col),
+    # and the output is that matrix times the flattened kernel, a Linear layer whose weights
+    # are shared by every window.
     windows = np.lib.stride_tricks.sliding_window_view(X, K.shape, axis=tuple(range(-K.ndim, 0)))
     return np.tensordot(windows, K, axes=K.ndim)
 
@@ -187,7 +190,7 @@ def _check_conv_input(X: Array, W: Array, who: str) -> Array:
 
 def _conv_backward(X: Array, W: Array, dY: Array, who: str) -> tuple[Array, Array, float]:
     """(dX, dW, db) = (pad(dY) ⋆ flip(W), X ⋆ dY summed over the batch, Σ dY)."""
-    X = _check_conv_input(X, W, who)
+    X, dY = _check_conv_input(X, W, who), np.asarray(dY, dtype=np.float64)
     expected = (X.shape[0], *(n - k + 1 for n, k in zip(X.shape[1:], W.shape)))
     if dY.shape != expected:
         raise ValueError(f"{who}: dY must have the output's shape {expected}, got {dY.shape}")

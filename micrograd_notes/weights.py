@@ -19,7 +19,7 @@ from typing import Any
 from micrograd_notes.nn import ACTIVATIONS, MLP, Conv1d, Conv2d
 
 FORMAT = "micrograd_notes.mlp"
-CONV_FORMATS = {"micrograd_notes.conv1d": Conv1d, "micrograd_notes.conv2d": Conv2d}
+CONV1D, CONV2D = "micrograd_notes.conv1d", "micrograd_notes.conv2d"
 VERSION = 1
 
 Model = MLP | Conv1d | Conv2d
@@ -34,16 +34,12 @@ def to_dict(model: Model) -> dict[str, Any]:
 
     A convolution layer is its kernel (k numbers, or kh rows of kw) and its bias.
     """
-    if isinstance(model, (Conv1d, Conv2d)):
-        kind = "conv1d" if isinstance(model, Conv1d) else "conv2d"
-        return {
-            "format": f"micrograd_notes.{kind}",
-            "version": VERSION,
-            "weights": [p.data for p in model.w]
-            if isinstance(model, Conv1d)
-            else [[p.data for p in row] for row in model.w],
-            "bias": model.b.data,
-        }
+    if isinstance(model, Conv1d):
+        kernel: list[Any] = [w.data for w in model.w]
+        return {"format": CONV1D, "version": VERSION, "weights": kernel, "bias": model.b.data}
+    if isinstance(model, Conv2d):
+        kernel = [[w.data for w in row] for row in model.w]
+        return {"format": CONV2D, "version": VERSION, "weights": kernel, "bias": model.b.data}
     return {
         "format": FORMAT,
         "version": VERSION,
@@ -116,14 +112,14 @@ def from_dict(data: object) -> Model:
     """Rebuild a model from ``to_dict`` data, checking every field, shape and number."""
     if not isinstance(data, dict):
         raise WeightsFileError(f"expected a JSON object at the top, got {type(data).__name__}")
-    formats = [FORMAT, *CONV_FORMATS]
+    formats = [FORMAT, CONV1D, CONV2D]
     if data.get("format") not in formats:
         raise WeightsFileError(
             f"field 'format' must be one of {formats}, got {data.get('format')!r}"
         )
     if data.get("version") != VERSION:
         raise WeightsFileError(f"unsupported version {data.get('version')!r} (expected {VERSION})")
-    if data["format"] in CONV_FORMATS:
+    if data["format"] in (CONV1D, CONV2D):
         return _conv_from_dict(data)
     nin = _field(data, "nin", int, "a positive int")
     nouts = _field(data, "nouts", list, "a list of layer sizes")
@@ -167,7 +163,7 @@ def _conv_from_dict(data: dict[str, Any]) -> Conv1d | Conv2d:
     weights = _field(data, "weights", list, "the kernel, a list")
     bias = _number(_field(data, "bias", (int, float), "a number"), "bias")
     conv: Conv1d | Conv2d
-    if data["format"] == "micrograd_notes.conv1d":
+    if data["format"] == CONV1D:
         if not weights:
             raise WeightsFileError("a conv1d kernel needs at least one weight")
         conv = Conv1d(len(weights))
