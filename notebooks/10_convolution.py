@@ -307,7 +307,12 @@ plt.show()
 # The learned kernel is an X: large weights on the corners and the centre, small ones on the
 # edges, and a negative bias so that noise alone stays below 0. Its response peaks where the
 # X was planted.
-#
+
+# %%
+print("weights on the X:", kernel[MOTIF == 1].round(2), " off it:", kernel[MOTIF == 0].round(2))
+assert kernel[MOTIF == 1].min() > kernel[MOTIF == 0].max() and detector.b.data < 0
+
+# %% [markdown]
 # A convolution layer is a `Module` like any other, so its weights are saved and loaded the
 # same way (`weights.save` writes the kernel and the bias as JSON).
 
@@ -323,8 +328,8 @@ assert logit(reloaded, test_x[example]).data == logit(detector, test_x[example])
 # **Answer:** through a convolution, the kernel's gradient is the input correlated with the
 # upstream gradient (a sum over every place the shared kernel was used), and the input's
 # gradient is the upstream gradient fully convolved with the kernel, i.e. correlated with the
-# kernel flipped. Both are again sliding weighted sums, which is why a convolution's backward
-# pass costs about as much as its forward pass.
+# kernel flipped. Both are again sliding weighted sums of the forward pass's size, so the
+# backward pass costs about two forward passes.
 #
 # ## Exercises
 
