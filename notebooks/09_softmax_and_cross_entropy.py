@@ -390,7 +390,7 @@ plt.show()
 #
 # ## Exercises
 #
-# Answer each by replacing the `...`, then run the checker cell below it.
+# Answer each by replacing the `...` in its answer cell, then run the checker cell below it.
 
 # %%
 ex_true_class = Exercise.number(
@@ -412,14 +412,20 @@ ex_shortcut = Exercise.choice(
 
 # %%
 answer_true_class = ...
+
+# %%
 ex_true_class.check(answer_true_class)
 
 # %%
 answer_jacobian = ...
+
+# %%
 ex_jacobian.check(answer_jacobian)
 
 # %%
 answer_shortcut = ...
+
+# %%
 ex_shortcut.check(answer_shortcut)
 
 # %% [markdown]

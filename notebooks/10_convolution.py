@@ -332,6 +332,8 @@ assert logit(reloaded, test_x[example]).data == logit(detector, test_x[example])
 # backward pass costs about two forward passes.
 #
 # ## Exercises
+#
+# Answer each by replacing the `...` in its answer cell, then run the checker cell below it.
 
 # %%
 ex_length = Exercise.number(
@@ -352,14 +354,20 @@ ex_dx = Exercise.number(
 
 # %%
 answer_length = ...
+
+# %%
 ex_length.check(answer_length)
 
 # %%
 answer_terms = ...
+
+# %%
 ex_terms.check(answer_terms)
 
 # %%
 answer_dx = ...
+
+# %%
 ex_dx.check(answer_dx)
 
 # %% [markdown]
