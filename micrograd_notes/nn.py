@@ -295,3 +295,127 @@ class MLP(Module):
             f"MLP({self.nin}, {self.nouts}, activation={self.activation!r}, "
             f"last={self.last!r}, fused={self.fused}, seed={self.seed})"
         )
+
+
+# ---- convolution ---------------------------------------------------------------------------
+#
+# What deep learning calls a convolution is a cross-correlation: the kernel slides over the
+# input unflipped, and each output is one weighted sum of a window. The same kernel weights
+# enter every window, so a weight's gradient is a sum over all the places it was used.
+
+
+def _kernel_shape(kernel_size: int | Sequence[int]) -> tuple[int, int]:
+    if isinstance(kernel_size, int) and not isinstance(kernel_size, bool):
+        kernel_size = (kernel_size, kernel_size)
+    if (
+        isinstance(kernel_size, str)
+        or not isinstance(kernel_size, Sequence)
+        or len(kernel_size) != 2
+    ):
+        raise ValueError(f"kernel_size must be an int or (height, width), got {kernel_size!r}")
+    kh, kw = kernel_size
+    return _check_count(kh, "kernel height"), _check_count(kw, "kernel width")
+
+
+def _as_grid(x: Sequence[Sequence[Operand]]) -> list[list[Value]]:
+    """A 2-D input as rows of Values, checked to be a non-empty rectangle."""
+    rows = []
+    for i, row in enumerate(x):
+        if isinstance(row, (Value, str)) or not hasattr(row, "__len__"):
+            raise ValueError(f"conv2d expects a 2-D grid (a list of rows), but item {i} is {row!r}")
+        rows.append([v if isinstance(v, Value) else Value(v) for v in row])
+    if not rows or not rows[0]:
+        raise ValueError("conv2d: the input is empty")
+    for i, row in enumerate(rows):
+        if len(row) != len(rows[0]):
+            raise ValueError(f"conv2d: row {i} has {len(row)} entries but row 0 has {len(rows[0])}")
+    return rows
+
+
+class Conv1d(Module):
+    """A 1-D convolution layer: y_i = b + Σ_j w_j x_(i+j), for i = 0 .. n - k.
+
+    Supported: one input channel and one output channel, stride 1, "valid" padding (the
+    kernel stays inside the input, so n inputs give n - k + 1 outputs), a bias, no
+    activation (apply one to the outputs). Each output is one fused ``dot`` node. The kernel
+    is seeded and uniform on ±sqrt(3 / k) (LeCun: k inputs per output); the bias starts at 0.
+    """
+
+    def __init__(self, kernel_size: int, *, seed: int = 0) -> None:
+        self.kernel_size = _check_count(kernel_size, "kernel_size")
+        self.seed = seed
+        rng = random.Random(seed)
+        scale = math.sqrt(3.0 / kernel_size)
+        self.w = [Value(rng.uniform(-scale, scale)) for _ in range(kernel_size)]
+        self.b = Value(0.0)
+
+    def __call__(self, x: Sequence[Operand]) -> list[Value]:
+        """The n - k + 1 outputs for one input sequence of length n >= k."""
+        k = self.kernel_size
+        if len(x) < k:
+            raise ValueError(f"conv1d: the input has {len(x)} entries, fewer than the kernel's {k}")
+        for i, v in enumerate(x):
+            if hasattr(v, "__len__") and not isinstance(v, str):
+                raise ValueError(
+                    f"conv1d expects a flat sequence of numbers, but item {i} is {v!r} "
+                    "(for a 2-D input use Conv2d)"
+                )
+        xs = [v if isinstance(v, Value) else Value(v) for v in x]
+        return [_apply(DOT, (*self.w, *xs[i : i + k], self.b)) for i in range(len(xs) - k + 1)]
+
+    def named_parameters(self) -> Iterator[tuple[str, Value]]:
+        for j, w in enumerate(self.w):
+            yield f"w.{j}", w
+        yield "b", self.b
+
+    def __repr__(self) -> str:
+        return f"Conv1d({self.kernel_size}, seed={self.seed})"
+
+
+class Conv2d(Module):
+    """A 2-D convolution layer: y_(r,c) = b + Σ_(i,j) w_(i,j) x_(r+i, c+j).
+
+    Supported: one input channel and one output channel, stride 1, "valid" padding (an
+    H x W input and a kh x kw kernel give H - kh + 1 rows of W - kw + 1 outputs), a bias, no
+    activation. ``kernel_size`` is an int (square) or (height, width). Each output is one
+    fused ``dot`` node. The kernel is seeded and uniform on ±sqrt(3 / (kh kw)); the bias
+    starts at 0.
+    """
+
+    def __init__(self, kernel_size: int | Sequence[int], *, seed: int = 0) -> None:
+        self.kernel_size = _kernel_shape(kernel_size)
+        self.seed = seed
+        kh, kw = self.kernel_size
+        rng = random.Random(seed)
+        scale = math.sqrt(3.0 / (kh * kw))
+        self.w = [[Value(rng.uniform(-scale, scale)) for _ in range(kw)] for _ in range(kh)]
+        self.b = Value(0.0)
+
+    def __call__(self, x: Sequence[Sequence[Operand]]) -> list[list[Value]]:
+        """The (H - kh + 1) x (W - kw + 1) outputs for one H x W input, as a list of rows."""
+        grid = _as_grid(x)
+        (kh, kw), height, width = self.kernel_size, len(grid), len(grid[0])
+        if height < kh or width < kw:
+            raise ValueError(
+                f"conv2d: the input is {height} x {width}, smaller than the kernel's {kh} x {kw}"
+            )
+        kernel = [w for row in self.w for w in row]
+        return [
+            [
+                _apply(
+                    DOT,
+                    (*kernel, *[v for row in grid[r : r + kh] for v in row[c : c + kw]], self.b),
+                )
+                for c in range(width - kw + 1)
+            ]
+            for r in range(height - kh + 1)
+        ]
+
+    def named_parameters(self) -> Iterator[tuple[str, Value]]:
+        for i, row in enumerate(self.w):
+            for j, w in enumerate(row):
+                yield f"w.{i}.{j}", w
+        yield "b", self.b
+
+    def __repr__(self) -> str:
+        return f"Conv2d({self.kernel_size}, seed={self.seed})"

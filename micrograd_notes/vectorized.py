@@ -9,6 +9,15 @@ into matrix products (check the shapes: each gradient has the shape of what it i
     db = Σ_rows dY      (nout,): b is added to every row, so its gradient sums over them
 
 ``Linear.backward`` returns all three (dX to pass on, dW and db to learn from).
+
+The convolution layers (``Conv1d``, ``Conv2d``: one channel, stride 1, "valid") have the same
+three gradients, each again an operation of the forward's own kind:
+
+    Y  = X ⋆ W + b          (⋆: valid cross-correlation, the kernel slides unflipped)
+    dW = X ⋆ dY             the input correlated with dY, summed over the batch
+    dX = pad(dY) ⋆ flip(W)  dY padded by k - 1 zeros, correlated with the flipped kernel:
+                            the "full" convolution of dY with W
+    db = Σ dY               b is added to every output
 """
 
 from __future__ import annotations
@@ -20,6 +29,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from micrograd_notes import nn
 from micrograd_notes.nn import MLP
 
 Array = NDArray[np.float64]
@@ -152,3 +162,85 @@ class VectorizedMLP:
             dA, dW, db = layer.backward(A_in, dZ)
             grads.append((dW, db))
         return value, grads[::-1]
+
+
+# ---- convolution ---------------------------------------------------------------------------
+
+
+def correlate(X: Array, K: Array) -> Array:
+    """Valid cross-correlation over the last K.ndim axes: out[.., i] = Σ_j K[j] X[.., i + j]."""
+    # Every window the size of K, stacked: flattened, they are the rows of a matrix (im2col),
+    # and the output is that matrix times the flattened kernel, a Linear layer whose weights
+    # are shared by every window.
+    windows = np.lib.stride_tricks.sliding_window_view(X, K.shape, axis=tuple(range(-K.ndim, 0)))
+    return np.tensordot(windows, K, axes=K.ndim)
+
+
+def _check_conv_input(X: Array, W: Array, who: str) -> Array:
+    X = np.asarray(X, dtype=np.float64)
+    axes = "(batch, length)" if W.ndim == 1 else "(batch, height, width)"
+    if X.ndim != W.ndim + 1:
+        raise ValueError(
+            f"{who}: X must have shape {axes}, got {X.shape} (one sample? use X[None])"
+        )
+    if any(n < k for n, k in zip(X.shape[1:], W.shape)):
+        raise ValueError(f"{who}: each sample {X.shape[1:]} is smaller than the kernel {W.shape}")
+    return X
+
+
+def _conv_backward(X: Array, W: Array, dY: Array, who: str) -> tuple[Array, Array, float]:
+    """(dX, dW, db) = (pad(dY) ⋆ flip(W), X ⋆ dY summed over the batch, Σ dY)."""
+    X, dY = _check_conv_input(X, W, who), np.asarray(dY, dtype=np.float64)
+    expected = (X.shape[0], *(n - k + 1 for n, k in zip(X.shape[1:], W.shape)))
+    if dY.shape != expected:
+        raise ValueError(f"{who}: dY must have the output's shape {expected}, got {dY.shape}")
+    d = W.ndim
+    # dW[j] = Σ_n Σ_i X[n, i + j] dY[n, i]: windows of X the size of dY, weighted by dY.
+    windows = np.lib.stride_tricks.sliding_window_view(X, dY.shape[1:], axis=tuple(range(1, d + 1)))
+    dW = np.tensordot(windows, dY, axes=([0, *range(d + 1, 2 * d + 1)], list(range(d + 1))))
+    # dX[t] = Σ_i dY[i] W[t - i]: each input gets back the kernel weights it was multiplied by.
+    padded = np.pad(dY, [(0, 0)] + [(k - 1, k - 1) for k in W.shape])
+    dX = correlate(padded, np.flip(W))
+    return dX, dW, float(dY.sum())
+
+
+@dataclass
+class Conv1d:
+    """Y[n, i] = b + Σ_j W[j] X[n, i + j] for a batch X of shape (batch, length)."""
+
+    W: Array  # (k,)
+    b: float
+
+    def forward(self, X: Array) -> Array:
+        """Y = X ⋆ W + b, of shape (batch, length - k + 1)."""
+        return correlate(_check_conv_input(X, self.W, "conv1d"), self.W) + self.b
+
+    def backward(self, X: Array, dY: Array) -> tuple[Array, Array, float]:
+        """(dX, dW, db) = (pad(dY) ⋆ flip(W), X ⋆ dY, Σ dY)."""
+        return _conv_backward(X, self.W, dY, "conv1d")
+
+    @classmethod
+    def from_module(cls, conv: nn.Conv1d) -> Conv1d:
+        """Copy an ``nn.Conv1d``'s kernel and bias."""
+        return cls(np.array([w.data for w in conv.w]), conv.b.data)
+
+
+@dataclass
+class Conv2d:
+    """Y[n, r, c] = b + Σ_(i,j) W[i, j] X[n, r + i, c + j] for X of shape (batch, height, width)."""
+
+    W: Array  # (kh, kw)
+    b: float
+
+    def forward(self, X: Array) -> Array:
+        """Y = X ⋆ W + b, of shape (batch, height - kh + 1, width - kw + 1)."""
+        return correlate(_check_conv_input(X, self.W, "conv2d"), self.W) + self.b
+
+    def backward(self, X: Array, dY: Array) -> tuple[Array, Array, float]:
+        """(dX, dW, db) = (pad(dY) ⋆ flip(W), X ⋆ dY, Σ dY)."""
+        return _conv_backward(X, self.W, dY, "conv2d")
+
+    @classmethod
+    def from_module(cls, conv: nn.Conv2d) -> Conv2d:
+        """Copy an ``nn.Conv2d``'s kernel and bias."""
+        return cls(np.array([[w.data for w in row] for row in conv.w]), conv.b.data)

@@ -1,4 +1,8 @@
-"""Saving and loading an MLP as JSON: its architecture and its weights, nothing executable.
+"""Saving and loading a model as JSON: its architecture and its weights, nothing executable.
+
+A model is an ``MLP`` (format ``micrograd_notes.mlp``) or a convolution layer (formats
+``micrograd_notes.conv1d`` and ``micrograd_notes.conv2d``: the kernel, whose shape is the
+architecture, and the bias). ``load`` returns whichever the file holds.
 
 The file is plain JSON, read with ``json`` alone: nothing is ever unpickled or evaluated. A
 truncated, malformed, wrongly shaped or non-finite file raises ``WeightsFileError`` saying
@@ -12,18 +16,30 @@ import math
 from pathlib import Path
 from typing import Any
 
-from micrograd_notes.nn import ACTIVATIONS, MLP
+from micrograd_notes.nn import ACTIVATIONS, MLP, Conv1d, Conv2d
 
 FORMAT = "micrograd_notes.mlp"
+CONV1D, CONV2D = "micrograd_notes.conv1d", "micrograd_notes.conv2d"
 VERSION = 1
+
+Model = MLP | Conv1d | Conv2d
 
 
 class WeightsFileError(ValueError):
     """A weights file that cannot be loaded, with the reason."""
 
 
-def to_dict(model: MLP) -> dict[str, Any]:
-    """The model as JSON-ready data: architecture, then per layer W (nout rows of nin) and b."""
+def to_dict(model: Model) -> dict[str, Any]:
+    """The model as JSON-ready data: architecture, then per layer W (nout rows of nin) and b.
+
+    A convolution layer is its kernel (k numbers, or kh rows of kw) and its bias.
+    """
+    if isinstance(model, Conv1d):
+        kernel: list[Any] = [w.data for w in model.w]
+        return {"format": CONV1D, "version": VERSION, "weights": kernel, "bias": model.b.data}
+    if isinstance(model, Conv2d):
+        kernel = [[w.data for w in row] for row in model.w]
+        return {"format": CONV2D, "version": VERSION, "weights": kernel, "bias": model.b.data}
     return {
         "format": FORMAT,
         "version": VERSION,
@@ -41,10 +57,10 @@ def to_dict(model: MLP) -> dict[str, Any]:
     }
 
 
-def save(model: MLP, path: str | Path) -> None:
+def save(model: Model, path: str | Path) -> None:
     """Write the model to ``path`` as JSON."""
-    if not isinstance(model, MLP):
-        raise TypeError(f"save: expected an MLP, got {type(model).__name__}")
+    if not isinstance(model, (MLP, Conv1d, Conv2d)):
+        raise TypeError(f"save: expected an MLP, Conv1d or Conv2d, got {type(model).__name__}")
     Path(path).write_text(json.dumps(to_dict(model), indent=1) + "\n", encoding="utf-8")
 
 
@@ -53,8 +69,8 @@ def _reject_constant(token: str) -> float:
     raise WeightsFileError(f"non-finite number {token} in weights file")
 
 
-def load(path: str | Path) -> MLP:
-    """Read a model written by ``save``."""
+def load(path: str | Path) -> Model:
+    """Read a model written by ``save``: an MLP, a Conv1d or a Conv2d, as the file says."""
     path = Path(path)
     try:
         text = path.read_text(encoding="utf-8")
@@ -92,14 +108,19 @@ def _number(x: object, where: str) -> float:
     return float(x)
 
 
-def from_dict(data: object) -> MLP:
+def from_dict(data: object) -> Model:
     """Rebuild a model from ``to_dict`` data, checking every field, shape and number."""
     if not isinstance(data, dict):
         raise WeightsFileError(f"expected a JSON object at the top, got {type(data).__name__}")
-    if data.get("format") != FORMAT:
-        raise WeightsFileError(f"field 'format' must be {FORMAT!r}, got {data.get('format')!r}")
+    formats = [FORMAT, CONV1D, CONV2D]
+    if data.get("format") not in formats:
+        raise WeightsFileError(
+            f"field 'format' must be one of {formats}, got {data.get('format')!r}"
+        )
     if data.get("version") != VERSION:
         raise WeightsFileError(f"unsupported version {data.get('version')!r} (expected {VERSION})")
+    if data["format"] in (CONV1D, CONV2D):
+        return _conv_from_dict(data)
     nin = _field(data, "nin", int, "a positive int")
     nouts = _field(data, "nouts", list, "a list of layer sizes")
     if nin < 1 or not nouts or not all(type(n) is int and n >= 1 for n in nouts):
@@ -135,3 +156,27 @@ def from_dict(data: object) -> MLP:
                 w.data = _number(x, f"{where} weight [{j}][{i}]")
             neuron.b.data = _number(bias, f"{where} bias [{j}]")
     return model
+
+
+def _conv_from_dict(data: dict[str, Any]) -> Conv1d | Conv2d:
+    """A convolution layer from its kernel and bias; the kernel's shape sets the layer's."""
+    weights = _field(data, "weights", list, "the kernel, a list")
+    bias = _number(_field(data, "bias", (int, float), "a number"), "bias")
+    conv: Conv1d | Conv2d
+    if data["format"] == CONV1D:
+        if not weights:
+            raise WeightsFileError("a conv1d kernel needs at least one weight")
+        conv = Conv1d(len(weights))
+        for j, (w, x) in enumerate(zip(conv.w, weights)):
+            w.data = _number(x, f"kernel weight [{j}]")
+    else:
+        if not weights or not all(isinstance(row, list) and row for row in weights):
+            raise WeightsFileError("a conv2d kernel must be a non-empty list of non-empty rows")
+        if any(len(row) != len(weights[0]) for row in weights):
+            raise WeightsFileError(f"kernel rows differ in length: {[len(r) for r in weights]}")
+        conv = Conv2d((len(weights), len(weights[0])))
+        for i, (params, row) in enumerate(zip(conv.w, weights)):
+            for j, (w, x) in enumerate(zip(params, row)):
+                w.data = _number(x, f"kernel weight [{i}][{j}]")
+    conv.b.data = bias
+    return conv

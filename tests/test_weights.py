@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from micrograd_notes.nn import MLP
+from micrograd_notes.nn import MLP, Conv1d, Conv2d
 from micrograd_notes.weights import WeightsFileError, from_dict, load, save, to_dict
 
 
@@ -117,4 +117,40 @@ def test_from_dict_refuses_non_finite_numbers() -> None:
     data = to_dict(MLP(2, [1]))
     data["layers"][0]["biases"][0] = float("inf")
     with pytest.raises(WeightsFileError, match=r"layer 0 bias \[0\] is not finite: inf"):
+        from_dict(data)
+
+
+@pytest.mark.parametrize("conv", [Conv1d(4, seed=2), Conv2d((2, 3), seed=2)], ids=repr)
+def test_conv_layers_round_trip(tmp_path: Path, conv) -> None:
+    conv.b.data = -0.25
+    path = tmp_path / "conv.json"
+    save(conv, path)
+    loaded = load(path)
+    assert type(loaded) is type(conv) and loaded.kernel_size == conv.kernel_size
+    assert loaded.state_dict() == conv.state_dict()
+    x = [[0.5, -1.0, 2.0, 0.25]] * 3 if isinstance(conv, Conv2d) else [0.5, -1.0, 2.0, 0.25, 3.0]
+    assert repr(loaded(x)) == repr(conv(x))
+
+
+CONV_CASES = [
+    (lambda d: d.update(bias="0"), "field 'bias' must be a number"),
+    (lambda d: d.update(weights=[]), "a conv2d kernel must be a non-empty list"),
+    (lambda d: d.update(weights=[[1.0, 2.0], [3.0]]), r"kernel rows differ in length: \[2, 1\]"),
+    (lambda d: d["weights"][1].__setitem__(0, None), r"kernel weight \[1\]\[0\] must be a number"),
+    (lambda d: d.update(format="micrograd_notes.conv3d"), "field 'format' must be one of"),
+]
+
+
+@pytest.mark.parametrize(("change", "words"), CONV_CASES)
+def test_malformed_conv_files_are_named(change, words: str) -> None:
+    data = to_dict(Conv2d(2))
+    change(data)
+    with pytest.raises(WeightsFileError, match=words):
+        from_dict(data)
+
+
+def test_conv1d_file_needs_a_kernel() -> None:
+    data = to_dict(Conv1d(2))
+    data["weights"] = []
+    with pytest.raises(WeightsFileError, match="at least one weight"):
         from_dict(data)
