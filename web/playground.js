@@ -16,7 +16,7 @@ const handlers = {
     $("status").dataset.ready = "true";
     $("versions").textContent = "Running in your browser: " + Object.entries(msg.versions)
       .map(([name, version]) => `${name} ${version}`).join(", ") + ".";
-    for (const id of ["draw", "train"]) $(id).disabled = false;
+    for (const id of ["draw", "train", "reset"]) $(id).disabled = false;
     worker.postMessage({ type: "open", query: location.search });
   },
   failed(msg) {
@@ -30,6 +30,7 @@ const handlers = {
     $("values").value = msg.values_text;
     if (msg.error) {
       showError(msg.error);
+      clearGraph(); // no picture of an earlier expression beside this one's error
       return;
     }
     showError(null);
@@ -60,13 +61,16 @@ const handlers = {
     drawBoundary(null);
   },
   progress(msg) {
+    $("train").disabled = true;
+    $("stop").disabled = false;
     trained.loss.push(msg.loss);
     trained.accuracy.push(msg.accuracy);
     $("train-step").textContent = String(msg.step);
     $("train-loss").textContent = msg.loss.toFixed(4);
     $("train-accuracy").textContent = `${Math.round(msg.accuracy * 100)}%`;
     if (msg.boundary) drawBoundary(msg.boundary);
-    drawCurves();
+    drawBoundary(null);
+drawCurves();
   },
   stopped(msg) {
     $("train").disabled = false;
@@ -86,7 +90,8 @@ const handlers = {
     $("stop").disabled = true;
     $("train-status").dataset.finished = "false";
     drawBoundary(null);
-    drawCurves();
+    drawBoundary(null);
+drawCurves();
   },
 };
 
@@ -99,6 +104,17 @@ function escape(text) {
 function showError(message) {
   $("error").hidden = !message;
   $("error").textContent = message ?? "";
+}
+
+function clearGraph() {
+  frames.clear();
+  steps = 0;
+  $("step").value = "0";
+  for (const id of ["step", "prev", "next"]) $(id).disabled = true;
+  $("graph").innerHTML = "";
+  $("value-line").textContent = "";
+  $("step-table").hidden = true;
+  $("nodes").querySelector("tbody").innerHTML = "";
 }
 
 function fillNodes(nodes) {
@@ -155,9 +171,7 @@ $("train-form").addEventListener("submit", (event) => {
     showTrainError("steps must be a whole number from 1 to 1000");
     return;
   }
-  $("train").disabled = true;
-  $("stop").disabled = false;
-  $("reset").disabled = false;
+  $("train").disabled = true; // until the worker says it stopped
   worker.postMessage({ type: "train", dataset: $("dataset").value, steps: total });
 });
 $("stop").addEventListener("click", () => worker.postMessage({ type: "stop" }));
@@ -214,7 +228,14 @@ function drawBoundary(boundary) {
   const canvas = $("boundary");
   const ctx = canvas.getContext("2d");
   ctx.clearRect(0, 0, canvas.width, canvas.height);
-  if (!data) return;
+  if (!data) {
+    ctx.fillStyle = "#666";
+    ctx.font = "14px sans-serif";
+    ctx.textAlign = "center";
+    ctx.fillText("Press Train: the data and the boundary appear here.", canvas.width / 2,
+      canvas.height / 2);
+    return;
+  }
   const area = plotArea(canvas);
   const xs = data.points.map((p) => p[0]);
   const ys = data.points.map((p) => p[1]);
@@ -297,4 +318,5 @@ function drawCurves() {
   legend(ctx, area.right - 96, area.top + 40, [["loss", "#7a3fb0"], ["accuracy", "#2a9d3a"]]);
 }
 
+drawBoundary(null);
 drawCurves();

@@ -41,17 +41,26 @@ function toJs(proxy) {
 
 const pause = () => new Promise((resolve) => setTimeout(resolve, 0));
 
+// Drop the current run; a step in progress finishes first, then its loop frees the model.
+function discard() {
+  if (!training) return;
+  training.running = false;
+  training.discarded = true;
+  if (!training.looping) training.trainer.destroy();
+  training = null;
+}
+
 async function train(dataset, steps) {
-  if (!training || training.dataset !== dataset || training.steps !== steps) {
-    training?.trainer.destroy();
+  if (training && (training.dataset !== dataset || training.steps !== steps)) discard();
+  if (!training) {
     const [points, labels] = toJs(bridge.load_dataset(datasetsText, dataset));
     const trainer = bridge.Training(points, labels, steps);
-    training = { trainer, running: false, dataset, steps, points, labels };
+    training = { trainer, dataset, steps, running: false, looping: false, discarded: false };
     postMessage({ type: "data", points, labels });
   }
   const run = training;
-  if (run.running) return;
-  run.running = true;
+  if (run.looping) return;
+  run.running = run.looping = true;
   while (run.running && run.trainer.done < run.steps) {
     const result = toJs(run.trainer.step());
     const last = result.step === run.steps;
@@ -61,7 +70,11 @@ async function train(dataset, steps) {
     postMessage({ type: "progress", ...result, boundary, done: last });
     await pause(); // lets a Stop or Reset message in between two steps
   }
-  run.running = false;
+  run.looping = false;
+  if (run.discarded) {
+    run.trainer.destroy();
+    return;
+  }
   postMessage({ type: "stopped", step: run.trainer.done, steps: run.steps });
 }
 
@@ -72,10 +85,7 @@ const handlers = {
   frame: ({ k }) => ({ type: "frame", ...toJs(bridge.frame(k)) }),
   train: ({ dataset, steps }) => { train(dataset, steps); return null; },
   stop: () => { if (training) training.running = false; return null; },
-  reset: () => {
-    if (training) { training.running = false; training.trainer.destroy(); training = null; }
-    return { type: "reset" };
-  },
+  reset: () => { discard(); return { type: "reset" }; },
 };
 
 const ready = start();
