@@ -209,4 +209,3 @@ def test_the_bridge_needs_neither_numpy_nor_matplotlib(monkeypatch: pytest.Monke
     monkeypatch.setitem(sys.modules, "matplotlib", None)
     fresh = _load_bridge()
     assert fresh.explain("x * x", "x=3")["nodes"][0]["grad"] == 6.0
-
