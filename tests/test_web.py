@@ -278,6 +278,20 @@ def test_bad_input_shows_the_clis_message(
         screenshot(page, "playground_too_big", tmp_path)
 
 
+def test_an_absurdly_nested_expression_leaves_the_page_working(visit: Visit) -> None:
+    # 3,000 nested minus signs can overflow WebAssembly's stack inside Python's own parser,
+    # which Pyodide cannot survive: the page then says so in one line and restarts Python.
+    page = visit.open_playground("playground.html")
+    draw(page, "-" * 3000 + "x", "x=1")
+    message = page.inner_text("#error")
+    assert message and "\n" not in message
+    page.wait_for_selector("#status[data-ready]", timeout=LOAD_TIMEOUT)
+    draw(page, "x * y", "x=3 y=4")
+    assert page.inner_text("#value-line") == "x * y = 12"
+    assert page.locator("#nodes tbody tr").count() == 3
+    assert visit.errors == []
+
+
 def test_training_reaches_the_demos_accuracy(playground: Visit, tmp_path) -> None:
     page = playground.page
     X, y = data.make_moons(100, seed=0)

@@ -152,6 +152,7 @@ def index_page(notebooks: list[tuple[str, str]], versions: dict[str, str]) -> st
   <meta charset="utf-8">
   <meta name="viewport" content="width=device-width, initial-scale=1">
   <title>micrograd_notes: learn backprop in the browser</title>
+  <link rel="icon" href="data:,">
   <link rel="stylesheet" href="style.css">
 </head>
 <body>

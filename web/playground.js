@@ -1,14 +1,18 @@
 // The playground page: wires the form, slider and buttons to the worker, and draws what it
 // answers. Every number shown was computed by micrograd_notes in the worker (web/bridge.py).
 const $ = (id) => document.getElementById(id);
-const worker = new Worker(new URL("worker.js", import.meta.url), { type: "module" });
+let worker = null;
+let restartNote = null; // why the worker was restarted, shown once it is back
 const frames = new Map(); // step -> frame, for the expression on the page
 let steps = 0;
 let trained = { loss: [], accuracy: [] }; // loss and accuracy after each step
 let data = null; // the training points and labels
 let lastBoundary = null;
 
-worker.onmessage = ({ data: msg }) => handlers[msg.type](msg);
+function startWorker() {
+  worker = new Worker(new URL("worker.js", import.meta.url), { type: "module" });
+  worker.onmessage = ({ data: msg }) => handlers[msg.type](msg);
+}
 
 const handlers = {
   ready(msg) {
@@ -25,6 +29,18 @@ const handlers = {
   error(msg) {
     showError(msg.message);
   },
+  crashed(msg) {
+    // Python in the worker cannot go on: start a new one, and show the last good graph.
+    worker.terminate();
+    restartNote = `Python stopped (${msg.message}); it was restarted.`;
+    showError(restartNote);
+    clearGraph();
+    handlers.reset();
+    for (const id of ["draw", "train", "reset"]) $(id).disabled = true;
+    $("status").textContent = "Restarting Python…";
+    delete $("status").dataset.ready;
+    startWorker();
+  },
   shown(msg) {
     $("expr").value = msg.expr;
     $("values").value = msg.values_text;
@@ -33,7 +49,8 @@ const handlers = {
       clearGraph(); // no picture of an earlier expression beside this one's error
       return;
     }
-    showError(null);
+    showError(restartNote);
+    restartNote = null;
     // The address becomes the link to this graph: share it, and it opens this graph.
     if (location.search !== msg.query) window.history.replaceState(null, "", msg.query);
     frames.clear();
@@ -69,8 +86,7 @@ const handlers = {
     $("train-loss").textContent = msg.loss.toFixed(4);
     $("train-accuracy").textContent = `${Math.round(msg.accuracy * 100)}%`;
     if (msg.boundary) drawBoundary(msg.boundary);
-    drawBoundary(null);
-drawCurves();
+    drawCurves();
   },
   stopped(msg) {
     $("train").disabled = false;
@@ -90,8 +106,7 @@ drawCurves();
     $("stop").disabled = true;
     $("train-status").dataset.finished = "false";
     drawBoundary(null);
-    drawBoundary(null);
-drawCurves();
+    drawCurves();
   },
 };
 
@@ -320,3 +335,4 @@ function drawCurves() {
 
 drawBoundary(null);
 drawCurves();
+startWorker();

@@ -6,6 +6,7 @@ import { instance as vizInstance } from "./vendor/viz/viz.js";
 
 const site = (path) => new URL(path, import.meta.url).href;
 let bridge = null;
+let PythonError = null; // kept at start: after a fatal error every pyodide property throws
 let datasetsText = null;
 let training = null; // { trainer, running, dataset, steps }
 
@@ -25,6 +26,7 @@ async function start() {
   pyodide.FS.writeFile("/home/pyodide/bridge.py", await (await fetch(site("bridge.py"))).text());
   pyodide.runPython("import sys; sys.path.insert(0, '/home/pyodide')");
   bridge = pyodide.pyimport("bridge");
+  PythonError = pyodide.ffi.PythonError;
   bridge.use_viz_js((source) => viz.renderString(source, { format: "svg" }));
   datasetsText = await (await fetch(site("data/datasets.json"))).text();
   const versions = toJs(bridge.versions());
@@ -83,7 +85,7 @@ const handlers = {
   show: ({ expr, values }) => ({ type: "shown", expr, values_text: values,
     ...toJs(bridge.explain(expr, values)) }),
   frame: ({ k }) => ({ type: "frame", ...toJs(bridge.frame(k)) }),
-  train: ({ dataset, steps }) => { train(dataset, steps); return null; },
+  train: ({ dataset, steps }) => { train(dataset, steps).catch(report); return null; },
   stop: () => { if (training) training.running = false; return null; },
   reset: () => { discard(); return { type: "reset" }; },
 };
@@ -94,14 +96,22 @@ ready.then(
   (err) => postMessage({ type: "failed", message: String(err) }),
 );
 
+// An error the bridge did not expect. A Python exception is shown as its last line, never a
+// page-long traceback. Anything else means Python itself broke (a WebAssembly stack overflow,
+// say, on an absurdly nested expression): the page then starts a fresh worker.
+function report(err) {
+  const lines = String(err?.message ?? err).trim().split("\n");
+  const message = lines[lines.length - 1];
+  const fatal = !(PythonError && err instanceof PythonError);
+  postMessage({ type: fatal ? "crashed" : "error", message });
+}
+
 onmessage = async ({ data }) => {
   try {
     await ready;
     const answer = handlers[data.type](data);
     if (answer) postMessage(answer);
   } catch (err) {
-    // An error the bridge did not expect: its last line, never a page-long traceback.
-    const lines = String(err.message ?? err).trim().split("\n");
-    postMessage({ type: "error", message: lines[lines.length - 1] });
+    report(err);
   }
 };
