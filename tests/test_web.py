@@ -335,8 +335,9 @@ def test_the_index_links_the_playground_and_every_notebook(visit: Visit, tmp_pat
     notebooks = sorted((ROOT / "notebooks").glob("[0-9]*.ipynb"))
     assert links == [f"notebooks/{path.stem}.html" for path in notebooks]
     screenshot(page, "index", tmp_path)
-    page.click("#notebooks a >> nth=0")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.click("#notebooks a >> nth=0")
+    assert page.url == visit.base_url + links[0]
     # The committed outputs are there to read, with nothing run and nothing fetched elsewhere.
     assert page.locator(".jp-OutputArea-output").count() > 0
     assert page.get_attribute("nav.site-nav a >> nth=1", "href") == "../playground.html"

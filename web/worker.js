@@ -30,7 +30,7 @@ async function start() {
   bridge.use_viz_js((source) => viz.renderString(source, { format: "svg" }));
   datasetsText = await (await fetch(site("data/datasets.json"))).text();
   const versions = toJs(bridge.versions());
-  versions.graphviz = viz.graphvizVersion;
+  versions["Graphviz (viz.js)"] = viz.graphvizVersion;
   return { versions, seconds: (performance.now() - started) / 1000 };
 }
 
