@@ -129,10 +129,14 @@ function clearGraph() {
   $("graph").innerHTML = "";
   $("value-line").textContent = "";
   $("step-table").hidden = true;
+  $("step-label").textContent = "";
+  $("step-title").textContent = "";
+  $("nodes").hidden = true;
   $("nodes").querySelector("tbody").innerHTML = "";
 }
 
 function fillNodes(nodes) {
+  $("nodes").hidden = false;
   const body = $("nodes").querySelector("tbody");
   body.innerHTML = "";
   for (const node of nodes) {
