@@ -26,7 +26,7 @@ import graphviz
 
 from micrograd_notes.engine import Value
 from micrograd_notes.gradcheck import local_diffs
-from micrograd_notes.graph import topological_order
+from micrograd_notes.graph import count_nodes, topological_order
 
 MAX_NODES = 2000
 
@@ -88,13 +88,13 @@ def to_digraph(
     """
     if rankdir not in ("LR", "TB", "RL", "BT"):
         raise ValueError(f"rankdir must be LR, TB, RL or BT, got {rankdir!r}")
-    order = topological_order(root)
-    if len(order) > max_nodes:
+    if count_nodes(root, max_nodes) > max_nodes:  # stops counting there: fast on any graph
         raise ValueError(
-            f"this graph has {len(order)} nodes, more than max_nodes={max_nodes}: it would "
+            f"this graph has more than max_nodes={max_nodes} nodes: it would "
             "take long to lay out and be unreadable. Draw a sub-expression, build the network "
             "with fused=True neurons (one node per weighted sum), or pass a larger max_nodes."
         )
+    order = topological_order(root)
     if grads is not None and len(grads) != len(order):
         raise ValueError(f"grads has {len(grads)} entries for {len(order)} nodes")
     param_ids = {id(p) for p in params}
@@ -356,9 +356,9 @@ def trace_backward(root: Value, max_nodes: int = MAX_NODES) -> Trace:
     share, so its up_diff is its final grad: the steps can be read off after the real pass.
     Replaying their down_diffs in order gives the grads as they stood after each step.
     """
+    if count_nodes(root, max_nodes) > max_nodes:  # stops counting there: fast on any graph
+        raise ValueError(f"this graph has more than max_nodes={max_nodes} nodes")
     nodes = topological_order(root)
-    if len(nodes) > max_nodes:
-        raise ValueError(f"this graph has {len(nodes)} nodes, more than max_nodes={max_nodes}")
     grads = [node.grad if node.is_leaf else 0.0 for node in nodes]  # leaves accumulate
     root.backward()
     grads[-1] = root.grad  # the seed: nothing flows into the root but its 1.0

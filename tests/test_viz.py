@@ -129,6 +129,21 @@ def test_size_limit_refuses_with_advice() -> None:
         draw(out, max_nodes=10)
 
 
+def test_a_long_chain_is_refused_without_sorting_it(monkeypatch) -> None:
+    x = Value(1.0, "x")
+    for _ in range(20_000):
+        x = x + 1.0
+
+    def no_sorting(root, **kwargs):
+        raise AssertionError("the whole graph was sorted before it was refused")
+
+    monkeypatch.setattr(viz, "topological_order", no_sorting)
+    with pytest.raises(ValueError, match="more than max_nodes=2000"):
+        draw(x)
+    with pytest.raises(ValueError, match="more than max_nodes=2000"):
+        trace_backward(x)
+
+
 def _fake_program(folder: Path, name: str, body: str) -> Path:
     """An executable ``name`` in ``folder``, written in Python."""
     script = folder / name
