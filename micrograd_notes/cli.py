@@ -136,7 +136,7 @@ def _looks_like_an_option(item: str) -> bool:
     """``--output=g.svg`` or an unknown ``--some-option`` (argparse names it); ``--x``, a
     double negative, would be taken for one too: write it ``- -x``."""
     name = item.split("=")[0]
-    return name.startswith("--") and name[2:].replace("-", "").isalpha()
+    return name.startswith("--") and name[2:3].isalpha() and name[2:].replace("-", "").isalpha()
 
 
 def run_draw(args: argparse.Namespace) -> int:
@@ -177,13 +177,15 @@ def _check_out_folder(out: Path) -> str | None:
 
 
 def run_demo(args: argparse.Namespace) -> int:
-    from micrograd_notes.demo import Interrupted, run
-
     created = not args.out.exists()
     problem = _check_out_folder(args.out)
     if problem is not None:
         print(f"micrograd-notes demo: error: {problem}", file=sys.stderr)
         return 2
+    try:
+        from micrograd_notes.demo import Interrupted, run
+    except KeyboardInterrupt:  # Ctrl-C while numpy and the rest load
+        return _interrupted(args.out, created, "before training started", [])
     try:
         summary = run(
             args.out,
@@ -194,11 +196,11 @@ def run_demo(args: argparse.Namespace) -> int:
             progress=not args.no_progress,
         )
     except Interrupted as stop:
-        if created and not any(args.out.iterdir()):
-            args.out.rmdir()  # the folder was made for this run: leave nothing behind
-        written = ", ".join(p.name for p in stop.written) or "nothing"
-        print(f"micrograd-notes demo: interrupted {stop.when}; wrote {written}", file=sys.stderr)
-        return 130  # the shell's code for "ended by Ctrl-C"
+        if not args.no_progress:
+            print(file=sys.stderr)  # end the progress bar's line: tqdm leaves it open
+        return _interrupted(args.out, created, stop.when, stop.written)
+    except KeyboardInterrupt:  # between the demo's own checkpoints: making the data
+        return _interrupted(args.out, created, "before training started", [])
     print(
         f"trained MLP(2, [16, 16, 1]) on {summary['samples']} {summary['dataset']} points "
         f"for {summary['steps']} steps in {summary['seconds']:.1f} s"
@@ -210,6 +212,18 @@ def run_demo(args: argparse.Namespace) -> int:
     for note in summary["notes"]:  # type: ignore[attr-defined]
         print(note)
     return 0
+
+
+def _interrupted(out: Path, created: bool, when: str, written: list[Path]) -> int:
+    """Say in one line what a Ctrl-C left behind; 130 is the shell's code for it."""
+    if created and out.is_dir() and not any(out.iterdir()):
+        out.rmdir()  # the folder was made for this run and holds nothing: leave no trace
+    if written:
+        done = f"wrote only {', '.join(p.name for p in written)} in {out}"
+    else:
+        done = "nothing was written"
+    print(f"micrograd-notes demo: interrupted {when}: {done}", file=sys.stderr)
+    return 130
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -67,17 +67,17 @@ def train(
     params = model.parameters()
     optimizer = SGD(params, lr=1.0)
     history = History() if history is None else history
-    bar = tqdm(range(steps), desc="training", unit="step", disable=not progress)
-    for k in bar:
-        scores = [model(x)[0] for x in inputs]
-        loss = hinge(scores, y_signed) + l2(params, alpha)
-        optimizer.zero_grad()
-        loss.backward()
-        optimizer.lr = 1.0 - 0.9 * k / steps
-        optimizer.step()
-        history.loss.append(loss.data)
-        history.accuracy.append(accuracy(scores, y_signed))
-        bar.set_postfix(loss=f"{loss.data:.4f}", acc=f"{history.accuracy[-1]:.0%}")
+    with tqdm(range(steps), desc="training", unit="step", disable=not progress) as bar:
+        for k in bar:
+            scores = [model(x)[0] for x in inputs]
+            loss = hinge(scores, y_signed) + l2(params, alpha)
+            optimizer.zero_grad()
+            loss.backward()
+            optimizer.lr = 1.0 - 0.9 * k / steps
+            optimizer.step()
+            history.loss.append(loss.data)
+            history.accuracy.append(accuracy(scores, y_signed))
+            bar.set_postfix(loss=f"{loss.data:.4f}", acc=f"{history.accuracy[-1]:.0%}")
     return history
 
 
