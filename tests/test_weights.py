@@ -8,6 +8,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from micrograd_notes import weights
 from micrograd_notes.nn import MLP
@@ -215,3 +217,53 @@ def test_a_save_that_fails_halfway_leaves_the_old_file(tmp_path: Path) -> None:
     assert "save failed: [Errno 27] File too large" in done.stdout, done.stderr
     assert load(path).state_dict() == old.state_dict()
     assert [p.name for p in tmp_path.iterdir()] == ["model.json"]  # no temporary file left
+
+
+# ---- fuzzing: every file is a model or a WeightsFileError --------------------------------------
+
+
+def _load_outcome(path: Path) -> None:
+    try:
+        model = load(path)
+    except WeightsFileError as err:
+        assert "\n" not in str(err) and len(str(err)) < 300 + len(str(path)), str(err)
+    else:
+        assert isinstance(model, MLP)
+
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=5),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=5), inner),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.sampled_from(["nin", "nouts", "activation", "last", "layers", "version", "format"]),
+    JSON_VALUES,
+)
+def test_fuzz_a_field_replaced_by_anything(tmp_path_factory, key: str, value) -> None:
+    data = to_dict(MLP(2, [3, 1], seed=1))
+    data[key] = value
+    path = tmp_path_factory.mktemp("fuzz") / "w.json"
+    path.write_text(json.dumps(data))
+    _load_outcome(path)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.integers(0, 2000), st.binary(max_size=8), st.integers(0, 8))
+def test_fuzz_mutated_bytes(tmp_path_factory, at: int, insert: bytes, cut: int) -> None:
+    good = json.dumps(to_dict(MLP(2, [3, 1], seed=1)), indent=1).encode()
+    at = min(at, len(good))
+    path = tmp_path_factory.mktemp("fuzz") / "w.json"
+    path.write_bytes(good[:at] + insert + good[at + cut :])
+    _load_outcome(path)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.binary(max_size=200))
+def test_fuzz_random_bytes(tmp_path_factory, content: bytes) -> None:
+    path = tmp_path_factory.mktemp("fuzz") / "w.json"
+    path.write_bytes(content)
+    _load_outcome(path)
