@@ -313,8 +313,8 @@ def _overflow(gate: Gate, parents: tuple[Value, ...], data: float) -> OverflowEr
     output, in the three constructors every gate goes through, finds every overflow before
     an inf (or the nan that inf - inf makes later) gets into the graph. The check is
     ``data - data``, a subtraction and a truth test: no function call, because it runs for
-    every node. It costs about 1% of a training step (README, "Numbers the engine is
-    careful about").
+    every node. With backward()'s check of each grad it costs about 1.2% of the instructions
+    of a demo training step (callgrind; README, "Numbers the engine is careful about").
     """
     xs = [p.data for p in parents]
     if len(xs) == 2 and gate.symbol in ("+", "-", "*", "/", "**"):
