@@ -1,43 +1,79 @@
-"""The ``micrograd-notes`` command: ``demo`` trains a network, ``draw`` renders an expression."""
+"""The ``micrograd-notes`` command: ``demo`` trains a network, ``draw`` renders an expression.
+
+Each command imports what it needs when it runs: ``--help`` and ``draw`` never load
+matplotlib (0.7 s, and a font cache written under the home folder).
+"""
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from micrograd_notes import __version__
 
-def _int_at_least(minimum: int) -> Callable[[str], int]:
-    """An argparse type: a whole number >= minimum, or a message saying what is wrong."""
+# The demo's datasets, named here so that building the parser imports nothing heavy
+# (tests/test_cli.py checks this list against demo.DATASETS).
+DATASET_NAMES = ("circles", "moons", "xor")
+MAX_STEPS = 1_000_000
+# A step costs about 0.08 ms and 72 graph nodes per sample: 10,000 samples is already about
+# 1 s and 720,000 nodes a step. A billion asked for 32 GB before this limit existed.
+MAX_SAMPLES = 10_000
+
+DEMO_FILES = """\
+files written to the --out folder (an existing file of the same name is replaced):
+  decision_boundary.png  the trained model's decision boundary over the data
+  training_curves.png    loss and training accuracy (%) after every step
+  weights.json           the trained weights (read them back with micrograd_notes.weights.load)
+  neuron_graph.svg       one first-layer neuron's forward and backward pass"""
+
+
+def _int_between(minimum: int, maximum: int | None = None) -> Callable[[str], int]:
+    """An argparse type: a whole number in [minimum, maximum], or a message saying what is wrong."""
 
     def parse(text: str) -> int:
         try:
             n = int(text)
         except ValueError:
-            raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+            raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r:.40}") from None
         if n < minimum:
             raise argparse.ArgumentTypeError(f"must be at least {minimum}, got {n}")
+        if maximum is not None and n > maximum:
+            raise argparse.ArgumentTypeError(f"must be at most {maximum:,}, got {text:.40}")
         return n
 
     return parse
 
 
+class _HelpFormatter(argparse.ArgumentDefaultsHelpFormatter, argparse.RawDescriptionHelpFormatter):
+    """Help that shows every default and keeps the epilog's lines as written."""
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The command line: one subcommand per job."""
-    from micrograd_notes.demo import DATASETS
-
     parser = argparse.ArgumentParser(
         prog="micrograd-notes",
         description="Learn backpropagation with a small scalar autodiff engine.",
     )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     jobs = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    demo = jobs.add_parser("demo", help="train MLP(2, [16, 16, 1]) on a toy dataset")
-    demo.add_argument("--dataset", choices=sorted(DATASETS), default="moons")
-    demo.add_argument("--samples", type=_int_at_least(2), default=100, help="points (default 100)")
-    demo.add_argument("--steps", type=_int_at_least(1), default=100, help="SGD steps (default 100)")
-    demo.add_argument("--seed", type=_int_at_least(0), default=0, help="seed for data and weights")
+    demo = jobs.add_parser(
+        "demo",
+        help="train MLP(2, [16, 16, 1]) on a toy dataset and save pictures of it",
+        description="Train MLP(2, [16, 16, 1]) on a 2-D toy dataset with hinge loss + L2 and "
+        "SGD (learning rate decaying from 1.0 to 0.1), then save pictures and the weights.",
+        epilog=DEMO_FILES,
+        formatter_class=_HelpFormatter,
+    )
+    demo.add_argument("--dataset", choices=DATASET_NAMES, default="moons", help="the data")
+    demo.add_argument(
+        "--samples", type=_int_between(2, MAX_SAMPLES), default=100, help="points in the dataset"
+    )
+    demo.add_argument("--steps", type=_int_between(1, MAX_STEPS), default=100, help="SGD steps")
+    demo.add_argument("--seed", type=_int_between(0), default=0, help="seed for data and weights")
     demo.add_argument("--out", type=Path, default=Path("demo_out"), help="output folder")
     demo.add_argument("--no-progress", action="store_true", help="hide the progress bar")
 
@@ -46,7 +82,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="draw the graph of an expression as SVG",
         description="Build EXPR from Values, run backward(), and write its graph. EXPR may use "
         "numbers, names, + - * / **, and relu sigmoid tanh exp log abs max min; "
-        "give every name a value, as in: micrograd-notes draw 'tanh(x*w + b)' x=1 w=-2 b=0.5",
+        "give every name a value, as in: micrograd-notes draw 'tanh(x*w + b)' x=1 w=-2 b=0.5 "
+        "(options may come anywhere, also after the values).",
+        formatter_class=_HelpFormatter,
     )
     draw.add_argument("expr", help="the expression, quoted")
     draw.add_argument("values", nargs="*", metavar="NAME=NUMBER", help="a value for each name")
@@ -55,23 +93,64 @@ def build_parser() -> argparse.ArgumentParser:
         "--output",
         type=Path,
         default=Path("graph.svg"),
-        help="output file: .svg, .dot (or .png/.pdf with system Graphviz)",
+        help="output file: .svg, .dot (or .png/.pdf with system Graphviz); an existing file "
+        "is replaced",
     )
     draw.add_argument("--trace", action="store_true", help="print the backward pass, step by step")
     draw.add_argument("--rankdir", choices=["LR", "TB"], default="LR", help="layout direction")
     return parser
 
 
+# draw's options, so that its arguments can be sorted into options and positionals before
+# argparse sees them (see _draw_argv).
+_DRAW_OPTIONS_WITH_A_VALUE = ("-o", "--output", "--rankdir")
+_DRAW_FLAGS = ("--trace", "-h", "--help")
+
+
+def _draw_argv(args: Sequence[str]) -> list[str]:
+    """draw's arguments with its options first and the rest after ``--``.
+
+    argparse stops taking positionals at the first option (``draw "x*y" -o g.svg x=2`` would
+    leave ``x=2`` unrecognized) and reads ``"-x"`` as an unknown option. Here anything that
+    is not one of draw's options is the expression or a value, wherever it stands.
+    """
+    options: list[str] = []
+    positionals: list[str] = []
+    items = iter(args)
+    for item in items:
+        if item == "--":
+            positionals.extend(items)
+        elif item in _DRAW_OPTIONS_WITH_A_VALUE:
+            options.append(item)
+            value = next(items, None)  # none at the end: argparse says one is expected
+            if value is not None:
+                options.append(value)
+        elif item in _DRAW_FLAGS or _looks_like_an_option(item):
+            options.append(item)
+        else:
+            positionals.append(item)
+    return [*options, "--", *positionals]
+
+
+def _looks_like_an_option(item: str) -> bool:
+    """``--output=g.svg`` or an unknown ``--some-option`` (argparse names it); ``--x``, a
+    double negative, would be taken for one too: write it ``- -x``."""
+    name = item.split("=")[0]
+    return name.startswith("--") and name[2:3].isalpha() and name[2:].replace("-", "").isalpha()
+
+
 def run_draw(args: argparse.Namespace) -> int:
     from micrograd_notes.expr import ExpressionError, parse, parse_assignments
     from micrograd_notes.viz import RenderError, draw, trace_backward
 
+    existed = args.output.exists()
     try:
         root = parse(args.expr, parse_assignments(args.values))
         trace = trace_backward(root)  # runs backward() and records it
         draw(root, rankdir=args.rankdir).save(args.output)
     except (ExpressionError, ArithmeticError, ValueError, TypeError) as err:
-        # The engine's own errors (log of a negative, x / 0, ...) are the user's input too.
+        # The engine's own errors (log of a negative, x / 0, an overflow, ...) are the
+        # user's input too.
         print(f"micrograd-notes draw: error: {err}", file=sys.stderr)
         return 2
     except (RenderError, OSError) as err:
@@ -80,24 +159,48 @@ def run_draw(args: argparse.Namespace) -> int:
     print(f"{args.expr.strip()} = {root.data:.6g}")
     if args.trace:
         print(trace)
-    print(f"wrote {args.output}")
+    print(f"wrote {args.output}{' (replacing the file that was there)' if existed else ''}")
     return 0
 
 
-def run_demo(args: argparse.Namespace) -> int:
-    from micrograd_notes.demo import run
+def _check_out_folder(out: Path) -> str | None:
+    """Why the demo cannot write into ``out``, or None when it can."""
+    if out.exists() and not out.is_dir():
+        return f"--out {out} is a file"
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        return f"cannot make the --out folder {out}: {err.strerror or err}"
+    if not os.access(out, os.W_OK | os.X_OK):
+        return f"cannot write into the --out folder {out}: permission denied"
+    return None
 
-    if args.out.exists() and not args.out.is_dir():
-        print(f"micrograd-notes demo: error: --out {args.out} is a file", file=sys.stderr)
+
+def run_demo(args: argparse.Namespace) -> int:
+    created = not args.out.exists()
+    problem = _check_out_folder(args.out)
+    if problem is not None:
+        print(f"micrograd-notes demo: error: {problem}", file=sys.stderr)
         return 2
-    summary = run(
-        args.out,
-        dataset=args.dataset,
-        samples=args.samples,
-        steps=args.steps,
-        seed=args.seed,
-        progress=not args.no_progress,
-    )
+    try:
+        from micrograd_notes.demo import Interrupted, run
+    except KeyboardInterrupt:  # Ctrl-C while numpy and the rest load
+        return _interrupted(args.out, created, "before training started", [])
+    try:
+        summary = run(
+            args.out,
+            dataset=args.dataset,
+            samples=args.samples,
+            steps=args.steps,
+            seed=args.seed,
+            progress=not args.no_progress,
+        )
+    except Interrupted as stop:
+        if not args.no_progress:
+            print(file=sys.stderr)  # end the progress bar's line: tqdm leaves it open
+        return _interrupted(args.out, created, stop.when, stop.written)
+    except KeyboardInterrupt:  # between the demo's own checkpoints: making the data
+        return _interrupted(args.out, created, "before training started", [])
     print(
         f"trained MLP(2, [16, 16, 1]) on {summary['samples']} {summary['dataset']} points "
         f"for {summary['steps']} steps in {summary['seconds']:.1f} s"
@@ -111,8 +214,23 @@ def run_demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def _interrupted(out: Path, created: bool, when: str, written: list[Path]) -> int:
+    """Say in one line what a Ctrl-C left behind; 130 is the shell's code for it."""
+    if created and out.is_dir() and not any(out.iterdir()):
+        out.rmdir()  # the folder was made for this run and holds nothing: leave no trace
+    if written:
+        done = f"wrote only {', '.join(p.name for p in written)} in {out}"
+    else:
+        done = "nothing was written"
+    print(f"micrograd-notes demo: interrupted {when}: {done}", file=sys.stderr)
+    return 130
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``micrograd-notes`` console script."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["draw"]:
+        argv = ["draw", *_draw_argv(argv[1:])]
     args = build_parser().parse_args(argv)
     if args.command == "demo":
         return run_demo(args)

@@ -10,10 +10,9 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
-from matplotlib.figure import Figure  # the object API: no pyplot, no global backend switch
-from tqdm import tqdm
 
 from micrograd_notes import data as datasets
 from micrograd_notes.engine import Value
@@ -31,6 +30,15 @@ DATASETS: dict[str, Callable[..., datasets.Dataset]] = {
 }
 
 
+class Interrupted(Exception):
+    """Ctrl-C stopped the demo: ``when`` says where, ``written`` lists the complete files."""
+
+    def __init__(self, when: str, written: list[Path]) -> None:
+        super().__init__(f"interrupted {when}")
+        self.when = when
+        self.written = written
+
+
 @dataclass
 class History:
     """Loss and training accuracy after every step."""
@@ -46,51 +54,86 @@ def train(
     steps: int,
     alpha: float = 1e-4,
     progress: bool = True,
+    history: History | None = None,
 ) -> History:
-    """Full-batch training with hinge + alpha·L2 and SGD, lr decaying from 1.0 to 0.1."""
+    """Full-batch training with hinge + alpha·L2 and SGD, lr decaying from 1.0 to 0.1.
+
+    Each step's loss and accuracy are appended to ``history`` (a new one if not given): after
+    a Ctrl-C, the caller's ``history`` says how far training got.
+    """
+    from tqdm import tqdm  # here, not at the top: importing the demo stays light
+
     inputs = X.tolist()  # plain floats: the engine lifts them to constant leaves
     params = model.parameters()
     optimizer = SGD(params, lr=1.0)
-    history = History()
-    bar = tqdm(range(steps), desc="training", unit="step", disable=not progress)
-    for k in bar:
-        scores: list[Value] = [model(x) for x in inputs]  # type: ignore[misc]  # one output each
-        loss = hinge(scores, y_signed) + l2(params, alpha)
-        optimizer.zero_grad()
-        loss.backward()
-        optimizer.lr = 1.0 - 0.9 * k / steps
-        optimizer.step()
-        history.loss.append(loss.data)
-        history.accuracy.append(accuracy(scores, y_signed))
-        bar.set_postfix(loss=f"{loss.data:.4f}", acc=f"{history.accuracy[-1]:.0%}")
+    history = History() if history is None else history
+    with tqdm(range(steps), desc="training", unit="step", disable=not progress) as bar:
+        for k in bar:
+            scores: list[Value] = [model(x) for x in inputs]  # type: ignore[misc]  # one output each
+            loss = hinge(scores, y_signed) + l2(params, alpha)
+            optimizer.zero_grad()
+            loss.backward()
+            optimizer.lr = 1.0 - 0.9 * k / steps
+            optimizer.step()
+            history.loss.append(loss.data)
+            history.accuracy.append(accuracy(scores, y_signed))
+            bar.set_postfix(loss=f"{loss.data:.4f}", acc=f"{history.accuracy[-1]:.0%}")
     return history
 
 
-def plot_decision_boundary(model: MLP, X: np.ndarray, y: np.ndarray, path: Path) -> None:
+def plot_decision_boundary(
+    model: MLP, X: np.ndarray, y: np.ndarray, path: Path, title: str = "decision boundary"
+) -> None:
     """The model's score over the plane (via the NumPy twin: one matrix pass), with the data."""
+    from matplotlib.figure import Figure  # the object API: no pyplot, no global backend switch
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
+
     pad = 0.5
     xs = np.linspace(X[:, 0].min() - pad, X[:, 0].max() + pad, 200)
     ys = np.linspace(X[:, 1].min() - pad, X[:, 1].max() + pad, 200)
     gx, gy = np.meshgrid(xs, ys)
     scores = VectorizedMLP.from_mlp(model).predict(np.column_stack([gx.ravel(), gy.ravel()]))
-    fig = Figure(figsize=(5, 4.5), dpi=100)
+    blue, red = "#3b4cc0", "#b40426"  # the two ends of the coolwarm colour map
+    fig = Figure(figsize=(5.5, 5), dpi=100)
     ax = fig.subplots()
     ax.contourf(gx, gy, scores[:, 0].reshape(gx.shape) > 0, levels=1, cmap="coolwarm", alpha=0.35)
     ax.contour(gx, gy, scores[:, 0].reshape(gx.shape), levels=[0.0], colors="k", linewidths=1)
-    ax.scatter(X[:, 0], X[:, 1], c=y, cmap="coolwarm", edgecolors="k", s=25)
-    ax.set_title("decision boundary (score = 0)")
+    for label, colour in [(0, blue), (1, red)]:
+        points = X[y == label]
+        ax.scatter(points[:, 0], points[:, 1], color=colour, edgecolors="k", s=25)
+    ax.set(xlabel="$x_1$ (first input)", ylabel="$x_2$ (second input)", title=title)
+    ax.legend(
+        handles=[
+            Line2D([], [], marker="o", ls="", color=blue, mec="k", label="class 0 (target -1)"),
+            Line2D([], [], marker="o", ls="", color=red, mec="k", label="class 1 (target +1)"),
+            Patch(color=blue, alpha=0.35, label="predicted class 0 (score < 0)"),
+            Patch(color=red, alpha=0.35, label="predicted class 1 (score > 0)"),
+            Line2D([], [], color="k", lw=1, label="decision boundary (score = 0)"),
+        ],
+        loc="upper center",
+        bbox_to_anchor=(0.5, -0.13),
+        ncol=2,
+        fontsize=8,
+        frameon=False,
+    )
     fig.tight_layout()
     fig.savefig(path)
 
 
 def plot_history(history: History, path: Path) -> None:
-    """Loss (log scale) and training accuracy against the step."""
+    """Loss (log scale) and training accuracy (in percent, as the console shows it)."""
+    from matplotlib.figure import Figure
+
+    steps = range(1, len(history.loss) + 1)  # the values after step 1, 2, ...
     fig = Figure(figsize=(9, 3.5), dpi=100)
     left, right = fig.subplots(1, 2)
-    left.plot(history.loss)
-    left.set(yscale="log", xlabel="step", ylabel="loss", title="hinge + L2 loss")
-    right.plot(history.accuracy)
-    right.set(xlabel="step", ylabel="accuracy", title="training accuracy", ylim=(0, 1.05))
+    left.plot(steps, history.loss)
+    left.set(yscale="log", xlabel="step", ylabel="loss (log scale)", title="hinge + L2 loss")
+    right.plot(steps, [100.0 * a for a in history.accuracy])
+    right.set(
+        xlabel="step", ylabel="training accuracy (%)", title="training accuracy", ylim=(0, 105)
+    )
     fig.tight_layout()
     fig.savefig(path)
 
@@ -110,7 +153,36 @@ def draw_one_neuron(model: MLP, x: list[float], path: Path) -> None:
     out = neuron([Value(v, f"x{i + 1}") for i, v in enumerate(x)])
     out.label = "out"
     out.backward()
-    draw(out, params=neuron.parameters()).save(path)
+    view = draw(out, params=neuron.parameters())
+    _add_legend(view.digraph)
+    view.save(path)
+
+
+def _add_legend(digraph: Any) -> None:
+    """A box that says what the neuron graph's colours mean.
+
+    Plain filled boxes in a cluster (not an HTML table: the WebAssembly Graphviz draws no
+    HTML labels), one per colour, stacked in one rank.
+    """
+    from micrograd_notes.viz import COLOURS
+
+    with digraph.subgraph(name="cluster_legend") as legend:
+        legend.attr(label="colours", fontsize="10", style="rounded", color="#999999", rank="same")
+        for kind, text in [  # listed bottom to top, as the cluster stacks them
+            ("root", "output"),
+            ("inner", "intermediate result"),
+            ("input", "input x"),
+            ("parameter", "weight or bias (parameter)"),
+        ]:
+            legend.node(
+                f"legend_{kind}",
+                text,
+                shape="box",
+                style="filled",
+                fillcolor=COLOURS[kind],
+                fontsize="9",
+                height="0.25",
+            )
 
 
 def run(
@@ -128,8 +200,14 @@ def run(
     X, y = DATASETS[dataset](samples, seed=seed)
     y_signed = (2.0 * y - 1.0).tolist()  # hinge wants -1/+1
     model = MLP(2, [16, 16, 1], seed=seed)
+    history = History()
     start = time.perf_counter()
-    history = train(model, X, y_signed, steps, progress=progress)
+    try:
+        train(model, X, y_signed, steps, progress=progress, history=history)
+    except KeyboardInterrupt:
+        raise Interrupted(
+            f"during training, after step {len(history.loss)} of {steps}", []
+        ) from None
     seconds = time.perf_counter() - start
 
     files = {
@@ -138,15 +216,26 @@ def run(
         "weights": out_dir / "weights.json",
         "neuron_graph": out_dir / "neuron_graph.svg",
     }
-    plot_decision_boundary(model, X, y, files["decision_boundary"])
-    plot_history(history, files["training_curves"])
-    save(model, files["weights"])
+    title = f"decision boundary after {steps} steps\ntraining accuracy {history.accuracy[-1]:.0%}"
+    writers: dict[str, Callable[[Path], None]] = {
+        "decision_boundary": lambda path: plot_decision_boundary(model, X, y, path, title),
+        "training_curves": lambda path: plot_history(history, path),
+        "weights": lambda path: save(model, path),
+        "neuron_graph": lambda path: draw_one_neuron(model, X[0].tolist(), path),
+    }
     notes: list[str] = []
-    try:
-        draw_one_neuron(model, X[0].tolist(), files["neuron_graph"])
-    except RenderError as err:  # no renderer on this machine: the rest of the demo stands
-        del files["neuron_graph"]
-        notes.append(f"skipped neuron_graph.svg: {err}")
+    written: list[Path] = []
+    for name, write in writers.items():
+        try:
+            write(files[name])
+        except RenderError as err:  # no renderer on this machine: the rest of the demo stands
+            notes.append(f"skipped {files.pop(name).name}: {err}")
+            continue
+        except KeyboardInterrupt:
+            if name != "weights":  # save() replaces the file whole or not at all
+                files[name].unlink(missing_ok=True)  # a half-written picture: remove it
+            raise Interrupted(f"while writing {files[name].name}", written) from None
+        written.append(files[name])
     return {
         "dataset": dataset,
         "samples": samples,

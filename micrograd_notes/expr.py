@@ -34,8 +34,34 @@ _BINARY: dict[type[ast.operator], Callable[[Value, Value], Value]] = {
 }
 
 
+# How deeply an expression may nest: ``a+a+...+a`` with n terms nests n deep, ``tanh(tanh(x))``
+# 3. ``build`` below recurses once per level (twice through a call), so this keeps it well
+# inside Python's recursion limit of 1000, while a 300-term sum still draws.
+MAX_DEPTH = 300
+
+
 class ExpressionError(ValueError):
     """An expression that cannot be built, with the reason in one line."""
+
+
+def _too_deep(limit: str = f"{MAX_DEPTH} levels") -> ExpressionError:
+    return ExpressionError(f"the expression is nested too deeply (limit {limit})")
+
+
+def _shown(text: str, limit: int = 60) -> str:
+    """The expression as an error quotes it: at most ``limit`` characters."""
+    return repr(text) if len(text) <= limit else repr(text[: limit - 3]) + "..."
+
+
+def _depth(tree: ast.AST) -> int:
+    """How many expressions deep the syntax tree nests, counted without recursion."""
+    deepest, todo = 0, [(tree, 0)]
+    while todo:
+        node, depth = todo.pop()
+        depth += isinstance(node, ast.expr)  # not the operators and contexts in between
+        deepest = max(deepest, depth)
+        todo.extend((child, depth) for child in ast.iter_child_nodes(node))
+    return deepest
 
 
 def parse(text: str, values: Mapping[str, float]) -> Value:
@@ -46,7 +72,15 @@ def parse(text: str, values: Mapping[str, float]) -> Value:
     try:
         tree = ast.parse(text.strip(), mode="eval")
     except SyntaxError as err:
-        raise ExpressionError(f"syntax error in {text!r}: {err.msg}") from None
+        if "too many nested parentheses" in err.msg:  # Python's parser allows 200
+            raise _too_deep("200 nested parentheses") from None
+        raise ExpressionError(f"syntax error in {_shown(text)}: {err.msg}") from None
+    except (RecursionError, MemoryError):
+        # Python's own parser gives up this way on very deep nesting ('-' * 100000 + 'a'):
+        # its fixed-size stack, not a lack of memory.
+        raise _too_deep() from None
+    if _depth(tree) > MAX_DEPTH:
+        raise _too_deep()
     leaves: dict[str, Value] = {}
 
     def leaf(name: str) -> Value:
@@ -60,9 +94,7 @@ def parse(text: str, values: Mapping[str, float]) -> Value:
 
     def build(node: ast.AST) -> Value:
         if isinstance(node, ast.Constant):
-            if isinstance(node.value, bool) or not isinstance(node.value, (int, float)):
-                raise ExpressionError(f"only numbers are allowed as constants, not {node.value!r}")
-            return Value(node.value)
+            return Value(_constant(node.value))
         if isinstance(node, ast.Name):
             return leaf(node.id)
         if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Pow):
@@ -102,6 +134,19 @@ def parse(text: str, values: Mapping[str, float]) -> Value:
     return root
 
 
+def _constant(value: object) -> float:
+    """A number written in the expression, as a finite float, or an ExpressionError."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise ExpressionError(f"only numbers are allowed as constants, not {value!r:.60}")
+    number = float(value) if isinstance(value, float) or abs(value) <= 1e308 else math.inf
+    if not math.isfinite(number):  # 1e400 is read as inf; a 400-digit integer cannot convert
+        raise ExpressionError(
+            f"a number in the expression does not fit in a float ({str(value)[:20]}...; "
+            "the largest is about 1.8e308)"
+        )
+    return number
+
+
 def _literal(node: ast.AST) -> float | None:
     """The number written at ``node`` (``2``, ``-0.5``), or None if it is not a plain number."""
     sign = 1.0
@@ -109,7 +154,7 @@ def _literal(node: ast.AST) -> float | None:
         sign, node = -1.0, node.operand
     value = node.value if isinstance(node, ast.Constant) else None
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return sign * float(value)
+        return sign * _constant(value)
     return None
 
 

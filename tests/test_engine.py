@@ -271,6 +271,68 @@ def test_bad_inputs_raise_clear_errors(make, error: type[Exception], words: str)
         make()
 
 
+# ---- overflow: no finite inputs silently give an inf or nan ----------------------------------
+
+
+@pytest.mark.parametrize(
+    ("make", "words"),
+    [
+        (lambda: Value(1e308) * 10, r"\*: 1e\+308 \* 10\.0 overflows a float"),
+        (lambda: Value(1e308) + 1e308, r"\+: 1e\+308 \+ 1e\+308 overflows"),
+        (lambda: -1e308 - Value(1e308), r"-: -1e\+308 - 1e\+308 overflows"),
+        (lambda: Value(1e308) / 1e-10, r"/: 1e\+308 / 1e-10 overflows"),
+        (lambda: Value.sum([1e308, 1e308]), r"sum: sum\(1e\+308, 1e\+308\) overflows"),
+        (lambda: Value.dot([1e308, 1.0], [10.0, 1.0]), r"dot: dot\(1e\+308, .*overflows"),
+        (lambda: Value(700.0).exp() * Value(700.0).exp(), r"\*: .* overflows a float"),
+        (lambda: Value(2.0) ** Value(2000.0), r"power: 2\.0 \*\* 2000\.0 overflows"),
+    ],
+)
+def test_every_gate_refuses_to_overflow(make, words: str) -> None:
+    with pytest.raises(OverflowError, match=words):
+        make()
+
+
+def test_an_overflow_cannot_hide_behind_max() -> None:
+    a = Value(1e308)
+    with pytest.raises(OverflowError, match=r"\*: 1e\+308 \* 10\.0"):
+        (a * 10 - a * 10).max(1)
+
+
+def test_a_hand_set_infinite_operand_is_named_as_such() -> None:
+    a = Value(1.0)
+    a.data = math.inf  # data is writable: the gate still refuses to pass the inf on
+    with pytest.raises(OverflowError, match=r"\+: inf \+ 1\.0 has a non-finite operand"):
+        a + 1
+
+
+@pytest.mark.parametrize(
+    ("make", "leaf", "words"),
+    [
+        # the power gate's rule computes 1e-200 ** -2 and Python raises
+        (lambda x: x**-1, 1e-200, r"backward rule of the \*\*-1 gate overflows"),
+        (lambda x: x.log(), 1e-320, r"grad of 'x' .* overflows a float \(inf\), .* log gate"),
+        (lambda x: x * 1e200 * 1e200, 1e-300, r"grad of 'x' .* the \* gate of a \* node"),
+        (lambda x: 1 / x, 1e-160, r"grad of 'x' .* overflows a float \(-inf\), .* the / gate"),
+    ],
+)
+def test_backward_stops_at_the_first_grad_overflow(make, leaf: float, words: str) -> None:
+    x = Value(leaf, "x")
+    out = make(x)
+    with pytest.raises(OverflowError, match=words) as caught:
+        out.backward()
+    assert "left part-way" in str(caught.value)
+
+
+def test_backward_error_names_the_inner_node_whose_grad_overflowed() -> None:
+    x = Value(1.0, "x")
+    h = x * 1e-300
+    h.label = "h"
+    y = h * 1e200 * 1e200
+    with pytest.raises(OverflowError, match=r"grad of 'h' \(data 1e-300\) overflows"):
+        y.backward()
+    assert h.grad == math.inf and x.grad == 0.0  # found at h's turn: nothing went on to x
+
+
 def test_numpy_scalar_on_the_left_defers_to_value() -> None:
     x = Value(3.0)
     y = np.float64(2.0) * x

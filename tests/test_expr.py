@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import math
+import tempfile
+from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from micrograd_notes.expr import ExpressionError, parse, parse_assignments
+from micrograd_notes.cli import main
+from micrograd_notes.expr import MAX_DEPTH, ExpressionError, parse, parse_assignments
 
 
 @pytest.mark.parametrize(
@@ -78,3 +83,67 @@ def test_parse_assignments() -> None:
             parse_assignments([bad])
     with pytest.raises(ExpressionError, match="given twice"):
         parse_assignments(["x=1", "x=2"])
+
+
+# ---- depth, huge numbers, and fuzzing ---------------------------------------------------------
+
+
+def test_nesting_is_limited_before_python_runs_out_of_stack() -> None:
+    assert parse("+".join(["a"] * MAX_DEPTH), {"a": 1.0}).data == MAX_DEPTH  # at the limit
+    for text in ["+".join(["a"] * (MAX_DEPTH + 1)), "-" * 10**5 + "a", "a" + "**a" * 3000]:
+        with pytest.raises(ExpressionError, match=f"nested too deeply \\(limit {MAX_DEPTH}"):
+            parse(text, {"a": 1.0})
+
+
+def test_a_long_refused_expression_is_quoted_short() -> None:
+    with pytest.raises(ExpressionError) as caught:
+        parse("x +" * 10_000, {"x": 1.0})
+    assert "syntax error in 'x +x +x" in str(caught.value) and len(str(caught.value)) < 150
+
+
+@pytest.mark.parametrize("text", ["x * 1e400", "x * " + "9" * 400, "x ** " + "9" * 400])
+def test_a_number_too_big_for_a_float_is_refused(text: str) -> None:
+    with pytest.raises(ExpressionError, match="does not fit in a float"):
+        parse(text, {"x": 1.0})
+
+
+# Pieces an expression is made of, so that random strings are often nearly valid.
+PIECES = [*"xyz0123456789.e+-*/()!,= _[]'\"", "**", "tanh(", "log(", "max(", "1e308", "lambda"]
+VALID = ["x * y + z", "tanh(x * y + 0.5)", "max(x, y) ** 2 / (z + 1)", "log(abs(x) + 1) - exp(y)"]
+
+
+def _check_outcome(text: str) -> None:
+    """Either a Value, or one of the package's own one-line errors."""
+    try:
+        root = parse(text, {"x": 1.5, "y": -2.0, "z": 0.25})
+    except (ExpressionError, ArithmeticError, ValueError) as err:  # the engine's own, too
+        message = str(err)
+        assert message and "\n" not in message and len(message) < 300, message
+    else:
+        assert math.isfinite(root.data)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(PIECES), max_size=40).map("".join))
+def test_fuzz_random_expressions(text: str) -> None:
+    _check_outcome(text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(VALID), st.integers(0, 40), st.text(max_size=6), st.integers(0, 6))
+def test_fuzz_mutated_expressions(base: str, at: int, insert: str, cut: int) -> None:
+    at = min(at, len(base))
+    _check_outcome(base[:at] + insert + base[at + cut :])
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.sampled_from(PIECES), max_size=30).map("".join))
+def test_fuzz_the_draw_command_writes_only_its_output(text: str) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        out = Path(folder) / "g.dot"
+        try:
+            code = main(["draw", text, "x=1.5", "-o", str(out)])
+        except SystemExit as exit_:  # argparse refusing, e.g. an expression like --x
+            code = exit_.code
+        assert code in (0, 2)
+        assert [p.name for p in Path(folder).iterdir()] == (["g.dot"] if code == 0 else [])

@@ -8,6 +8,7 @@ from hypothesis import given, settings
 from strategies import Plan, build, plans
 
 from micrograd_notes import Value, edges, topological_order
+from micrograd_notes.graph import count_nodes
 
 
 @dataclass(eq=False)  # eq=False keeps hashing by identity, as the walk requires
@@ -73,3 +74,33 @@ def test_deep_chain_of_plain_nodes() -> None:
         node = Node(str(k), (node,))
     order = topological_order(node)
     assert len(order) == 200_000 and order[0].name == "0" and order[-1] is node
+
+
+class CountingNode:
+    """A node that counts how often its parents are asked for."""
+
+    asked = 0
+
+    def __init__(self, parent: CountingNode | None) -> None:
+        self._parents = () if parent is None else (parent,)
+
+    @property
+    def parents(self) -> tuple[CountingNode, ...]:
+        CountingNode.asked += 1
+        return self._parents
+
+
+def test_count_nodes_stops_at_the_limit() -> None:
+    node = None
+    for _ in range(20_000):
+        node = CountingNode(node)
+    CountingNode.asked = 0
+    assert count_nodes(node, 100) == 101  # one past the limit: enough to refuse
+    assert CountingNode.asked <= 101  # the other 19,899 links were never visited
+
+
+def test_count_nodes_counts_a_small_graph_exactly() -> None:
+    x = Value(1.0)
+    y = x * x + x
+    assert count_nodes(y, 100) == len(topological_order(y)) == 3
+    assert count_nodes(y, 2) == 3

