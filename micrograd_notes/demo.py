@@ -10,7 +10,6 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 
@@ -153,36 +152,7 @@ def draw_one_neuron(model: MLP, x: list[float], path: Path) -> None:
     out = neuron([Value(v, f"x{i + 1}") for i, v in enumerate(x)])
     out.label = "out"
     out.backward()
-    view = draw(out, params=neuron.parameters())
-    _add_legend(view.digraph)
-    view.save(path)
-
-
-def _add_legend(digraph: Any) -> None:
-    """A box that says what the neuron graph's colours mean.
-
-    Plain filled boxes in a cluster (not an HTML table: the WebAssembly Graphviz draws no
-    HTML labels), one per colour, stacked in one rank.
-    """
-    from micrograd_notes.viz import COLOURS
-
-    with digraph.subgraph(name="cluster_legend") as legend:
-        legend.attr(label="colours", fontsize="10", style="rounded", color="#999999", rank="same")
-        for kind, text in [  # listed bottom to top, as the cluster stacks them
-            ("root", "output"),
-            ("inner", "intermediate result"),
-            ("input", "input x"),
-            ("parameter", "weight or bias (parameter)"),
-        ]:
-            legend.node(
-                f"legend_{kind}",
-                text,
-                shape="box",
-                style="filled",
-                fillcolor=COLOURS[kind],
-                fontsize="9",
-                height="0.25",
-            )
+    draw(out, params=neuron.parameters()).save(path)  # with viz's legend of the colours
 
 
 def run(

@@ -55,7 +55,7 @@ COLOURS = {
 LEGEND = {
     "root": "the output",
     "input": "an input (a labelled leaf)",
-    "parameter": "a parameter",
+    "parameter": "a weight or bias (a parameter)",
     "constant": "a constant (shown by its value)",
     "inner": "an intermediate result",
     "current": "the node whose turn it is",

@@ -347,7 +347,7 @@ def test_demo_pictures_are_labelled(tmp_path: Path, monkeypatch) -> None:
     assert list(loss.get_lines()[0].get_xdata()) == [1, 2, 3]  # the step numbers
     if viz.can_render_svg():
         texts = " ".join(t.text or "" for t in ET.parse(tmp_path / "neuron_graph.svg").iter())
-        for words in ["colours", "weight or bias", "input x", "intermediate result", "output"]:
+        for words in ["colours", "weight or bias", "an input", "intermediate result", "output"]:
             assert words in texts
 
 
