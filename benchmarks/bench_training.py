@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -46,6 +47,14 @@ def ours_step(model: MLP, X: list[list[float]], y: list[float]) -> float:
     for p in params:
         p.data -= LR * p.grad
     return loss.data
+
+
+def ours_fast_step(model: MLP, X: list[list[float]], y: list[float]) -> float:
+    """The same step on the demo's fast path: recorded on a tape, with the cyclic GC paused."""
+    from micrograd_notes import Tape, gc_paused  # imported here: older versions have neither
+
+    with Tape(), gc_paused():
+        return ours_step(model, X, y)
 
 
 def micrograd_step(model, X: list[list[float]], y: list[float]) -> float:
@@ -126,12 +135,26 @@ class FloatMLP:
         return loss
 
 
+def paused(run: Callable[[], object]) -> object:
+    """``run()`` with the cyclic garbage collector switched off."""
+    from micrograd_notes import gc_paused
+
+    with gc_paused():
+        return run()
+
+
 def micrograd_model(model: MLP):
     """A micrograd MLP holding our model's weights."""
     theirs = micrograd_nn.MLP(2, [16, 16, 1])
     for p_theirs, p_ours in zip(theirs.parameters(), model.parameters()):
         p_theirs.data = p_ours.data
     return theirs
+
+
+def setup() -> tuple[MLP, list[list[float]], list[float]]:
+    """The demo's network (seed 0) and its 100 moons points, labels in {-1, +1}."""
+    X_np, y_np = make_moons(100, noise=0.1, seed=0)
+    return MLP(2, [16, 16, 1], seed=0), X_np.tolist(), (2.0 * y_np - 1.0).tolist()
 
 
 def main() -> None:
@@ -141,21 +164,26 @@ def main() -> None:
     args = parser.parse_args()
     print(python_line())
 
-    X_np, y_np = make_moons(100, noise=0.1, seed=0)
-    X, y = X_np.tolist(), (2.0 * y_np - 1.0).tolist()
-    model = MLP(2, [16, 16, 1], seed=0)
+    model, X, y = setup()
     # micrograd orders a neuron's parameters as w..., b, as we do: check the copy lines up.
     floats = FloatMLP(model)
-    runners = {"micrograd_notes": lambda: ours_step(model, X, y)}
+    fast_model = setup()[0]
+    runners = {
+        "micrograd_notes": lambda: ours_step(model, X, y),
+        "micrograd_notes, tape + gc paused": lambda: ours_fast_step(fast_model, X, y),
+    }
     losses = {"plain floats": FloatMLP(model).step(X, y)}
     if micrograd_nn is not None:
-        theirs = micrograd_model(model)
+        theirs, theirs_no_gc = micrograd_model(model), micrograd_model(model)
         losses["micrograd 0.1.0"] = micrograd_step(micrograd_model(model), X, y)
         runners["micrograd 0.1.0"] = lambda: micrograd_step(theirs, X, y)
+        runners["micrograd 0.1.0, gc paused"] = lambda: micrograd_step(theirs_no_gc, X, y)
     else:
         print("micrograd is not installed (pip install -e '.[bench]'): comparing with floats only")
-    stepped = MLP(2, [16, 16, 1], seed=0)
+    stepped = setup()[0]
     losses["micrograd_notes"] = ours_step(stepped, X, y)
+    stepped_fast = setup()[0]
+    losses["micrograd_notes, tape + gc paused"] = ours_fast_step(stepped_fast, X, y)
     reference = losses["plain floats"]
     for name, value in losses.items():
         assert abs(value - reference) <= 1e-9, (name, value, reference)
@@ -168,12 +196,19 @@ def main() -> None:
     ours_after = [w.data for layer in stepped.layers for n in layer.neurons for w in n.w]
     ours_after += [n.b.data for layer in stepped.layers for n in layer.neurons]
     assert max(abs(a - b) for a, b in zip(after, ours_after)) <= 1e-12
+    fast_after = [p.data for p in stepped_fast.parameters()]
+    assert fast_after == [p.data for p in stepped.parameters()]  # the tape: bit for bit
     print(f"all engines agree on the first step's loss ({reference:.10f}) and update")
     runners["plain floats"] = lambda: floats.step(X, y)
 
     blocks = {
         name: (lambda run=run: [run() for _ in range(args.block)]) for name, run in runners.items()
     }
+    if "micrograd 0.1.0, gc paused" in runners:
+        # The whole block with the collector off: micrograd's cyclic garbage piles up untouched
+        # and is collected, untimed, before the next run. The fairest case for micrograd.
+        steps = blocks["micrograd 0.1.0, gc paused"]
+        blocks["micrograd 0.1.0, gc paused"] = lambda: paused(steps)
     times = interleaved(blocks, args.repeats, collect_inside=False)
     per_step = {name: median_ms(t) / args.block for name, t in times.items()}
     ours, floor = per_step["micrograd_notes"], per_step["plain floats"]

@@ -1,6 +1,6 @@
 """micrograd_notes: learn backpropagation by reading and running a scalar autodiff engine."""
 
-from micrograd_notes.engine import Value, dot
+from micrograd_notes.engine import Tape, Value, dot, gc_paused
 from micrograd_notes.gradcheck import (
     GradcheckError,
     GradcheckReport,
@@ -15,12 +15,14 @@ __version__ = "0.1.0"
 __all__ = [
     "GradcheckError",
     "GradcheckReport",
+    "Tape",
     "Value",
     "__version__",
     "central_difference",
     "check_graph",
     "dot",
     "edges",
+    "gc_paused",
     "gradcheck",
     "topological_order",
 ]
