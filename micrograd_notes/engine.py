@@ -27,6 +27,7 @@ import numbers
 import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar, Token
 from types import TracebackType
 from typing import Any, Union
 
@@ -247,8 +248,8 @@ def _node(
     out._a = a  # type: ignore[assignment]
     out._b = b  # type: ignore[assignment]
     out._many = many
-    if _taping and gate is not None:  # see "Opt-in speed" at the end of this file
-        _record(out)
+    if _taping and gate is not None and (tape := _open_tape()) is not None:
+        tape.append(out)  # a new inner node goes on this thread's open tape (see Tape)
     return out
 
 
@@ -266,8 +267,8 @@ def _unary(gate: Gate, a: Value) -> Value:
     out._a = a
     out._b = None  # type: ignore[assignment]
     out._many = ()
-    if _taping:
-        _record(out)
+    if _taping and (tape := _open_tape()) is not None:  # see Tape, at the end of this file
+        tape.append(out)
     return out
 
 
@@ -281,8 +282,8 @@ def _binary(gate: Gate, a: Value, b: Value) -> Value:
     out._a = a
     out._b = b
     out._many = ()
-    if _taping:
-        _record(out)
+    if _taping and (tape := _open_tape()) is not None:  # see Tape, at the end of this file
+        tape.append(out)
     return out
 
 
@@ -683,24 +684,16 @@ RELU, ABS, MAX, MIN, SUM, DOT = ReLU(), Abs(), Max(), Min(), Sum(), Dot()
 #         loss.backward()     # sweeps the tape backwards: no graph walk at all
 #
 # Without a tape, each new node pays for one check of the global ``_taping`` and nothing else.
+# With one, it also pays for finding this thread's list: a ContextVar, whose ``get`` is the
+# cheapest per-thread lookup Python has (half a ``threading.local`` attribute; callgrind).
 # ================================================================================================
 
-
-class _ThisThread(threading.local):
-    nodes: list[Value] | None = None  # the list the open tapes of this thread record into
-
-
-_this_thread = _ThisThread()
+# The list the open tapes of this thread (or asyncio task) record into; None when none is open.
+_tape_list: ContextVar[list[Value] | None] = ContextVar("micrograd_notes_tape", default=None)
+_open_tape = _tape_list.get
 _taping = False  # True while some thread has a tape open: the only check on the default path
 _open_lists = 0  # how many threads have a tape open
 _open_lock = threading.Lock()
-
-
-def _record(node: Value) -> None:
-    """Put a new node on this thread's open tape, if it has one."""
-    nodes = _this_thread.nodes
-    if nodes is not None:
-        nodes.append(node)
 
 
 def _count_open_list(change: int) -> None:
@@ -713,7 +706,7 @@ def _count_open_list(change: int) -> None:
 def _backward_order(root: Value) -> list[Value]:
     """The inner nodes ``backward()`` visits, parents before children: this thread's tape up
     to ``root`` when the root was recorded on it, otherwise a topological sort from the root."""
-    nodes = _this_thread.nodes if _taping else None
+    nodes = _open_tape() if _taping else None
     if nodes:
         if nodes[-1] is root:  # the usual case: the loss is the newest node
             return nodes
@@ -749,18 +742,19 @@ class Tape:
         self._start = 0
         self._stop: int | None = None  # None while recording
         self._thread: int | None = None
-        self._outermost = False
+        self._opened: Token[list[Value] | None] | None = None  # set by the outermost tape
 
     def __enter__(self) -> Tape:
         if self._thread is not None:
             raise RuntimeError("this Tape has already recorded; open a new Tape()")
         self._thread = threading.get_ident()
-        if _this_thread.nodes is None:  # the first open tape of this thread starts a list
-            _this_thread.nodes = []
-            self._outermost = True
+        nodes = _open_tape()
+        if nodes is None:  # the first open tape of this thread starts a list
+            nodes = []
+            self._opened = _tape_list.set(nodes)
             _count_open_list(+1)
-        self._list = _this_thread.nodes
-        self._start = len(self._list)
+        self._list = nodes
+        self._start = len(nodes)
         return self
 
     def __exit__(
@@ -772,8 +766,8 @@ class Tape:
         if threading.get_ident() != self._thread:
             raise RuntimeError("a Tape must be closed by the thread that opened it")
         self._stop = len(self._list)
-        if self._outermost:
-            _this_thread.nodes = None
+        if self._opened is not None:
+            _tape_list.reset(self._opened)
             _count_open_list(-1)
 
     @property
