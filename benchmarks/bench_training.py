@@ -19,12 +19,18 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable
+from contextlib import ExitStack, nullcontext
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import interleaved, median_ms, python_line, table
 
 from micrograd_notes.data import make_moons
+
+try:
+    from micrograd_notes import Tape, gc_paused
+except ImportError:  # a version before the tape (count_instructions.py measures those too)
+    Tape = gc_paused = None
 from micrograd_notes.losses import hinge, l2
 from micrograd_notes.nn import MLP
 
@@ -37,24 +43,30 @@ ALPHA = 1e-4
 LR = 0.5
 
 
-def ours_step(model: MLP, X: list[list[float]], y: list[float]) -> float:
-    """Forward, backward and SGD update with micrograd_notes (fused neurons, the default)."""
+def fast_path() -> ExitStack:
+    """A tape and a pause of the cyclic GC, entered together: the demo's fast path."""
+    both = ExitStack()
+    both.enter_context(Tape())
+    both.enter_context(gc_paused())
+    return both
+
+
+def ours_steps(model: MLP, X: list[list[float]], y: list[float], steps: int, fast: bool) -> float:
+    """``steps`` training steps with micrograd_notes (fused neurons, the default), the last
+    step's loss. ``fast``: each step as the demo runs it, recorded on a tape with the cyclic
+    GC paused. Either way a step's graph lives until the next step's replaces it."""
     params = model.parameters()
-    scores = [model(x)[0] for x in X]
-    loss = hinge(scores, y) + l2(params, ALPHA)
-    model.zero_grad()
-    loss.backward()
-    for p in params:
-        p.data -= LR * p.grad
+    loss = None
+    for _ in range(steps):
+        with fast_path() if fast else nullcontext():
+            scores = [model(x)[0] for x in X]
+            loss = hinge(scores, y) + l2(params, ALPHA)
+            model.zero_grad()
+            loss.backward()
+        for p in params:
+            p.data -= LR * p.grad
+    assert loss is not None
     return loss.data
-
-
-def ours_fast_step(model: MLP, X: list[list[float]], y: list[float]) -> float:
-    """The same step on the demo's fast path: recorded on a tape, with the cyclic GC paused."""
-    from micrograd_notes import Tape, gc_paused  # imported here: older versions have neither
-
-    with Tape(), gc_paused():
-        return ours_step(model, X, y)
 
 
 def micrograd_step(model, X: list[list[float]], y: list[float]) -> float:
@@ -137,8 +149,6 @@ class FloatMLP:
 
 def paused(run: Callable[[], object]) -> object:
     """``run()`` with the cyclic garbage collector switched off."""
-    from micrograd_notes import gc_paused
-
     with gc_paused():
         return run()
 
@@ -169,21 +179,27 @@ def main() -> None:
     floats = FloatMLP(model)
     fast_model = setup()[0]
     runners = {
-        "micrograd_notes": lambda: ours_step(model, X, y),
-        "micrograd_notes, tape + gc paused": lambda: ours_fast_step(fast_model, X, y),
+        "micrograd_notes": lambda: ours_steps(model, X, y, args.block, fast=False),
+        "micrograd_notes, tape + gc paused": lambda: ours_steps(fast_model, X, y, args.block, True),
     }
     losses = {"plain floats": FloatMLP(model).step(X, y)}
     if micrograd_nn is not None:
         theirs, theirs_no_gc = micrograd_model(model), micrograd_model(model)
         losses["micrograd 0.1.0"] = micrograd_step(micrograd_model(model), X, y)
-        runners["micrograd 0.1.0"] = lambda: micrograd_step(theirs, X, y)
-        runners["micrograd 0.1.0, gc paused"] = lambda: micrograd_step(theirs_no_gc, X, y)
+        runners["micrograd 0.1.0"] = lambda: [
+            micrograd_step(theirs, X, y) for _ in range(args.block)
+        ]
+        # The whole block with the collector off: micrograd's cyclic garbage piles up untouched
+        # and is collected, untimed, before the next run. The fairest case for micrograd.
+        runners["micrograd 0.1.0, gc paused"] = lambda: paused(
+            lambda: [micrograd_step(theirs_no_gc, X, y) for _ in range(args.block)]
+        )
     else:
         print("micrograd is not installed (pip install -e '.[bench]'): comparing with floats only")
     stepped = setup()[0]
-    losses["micrograd_notes"] = ours_step(stepped, X, y)
+    losses["micrograd_notes"] = ours_steps(stepped, X, y, 1, fast=False)
     stepped_fast = setup()[0]
-    losses["micrograd_notes, tape + gc paused"] = ours_fast_step(stepped_fast, X, y)
+    losses["micrograd_notes, tape + gc paused"] = ours_steps(stepped_fast, X, y, 1, fast=True)
     reference = losses["plain floats"]
     for name, value in losses.items():
         assert abs(value - reference) <= 1e-9, (name, value, reference)
@@ -199,17 +215,9 @@ def main() -> None:
     fast_after = [p.data for p in stepped_fast.parameters()]
     assert fast_after == [p.data for p in stepped.parameters()]  # the tape: bit for bit
     print(f"all engines agree on the first step's loss ({reference:.10f}) and update")
-    runners["plain floats"] = lambda: floats.step(X, y)
+    runners["plain floats"] = lambda: [floats.step(X, y) for _ in range(args.block)]
 
-    blocks = {
-        name: (lambda run=run: [run() for _ in range(args.block)]) for name, run in runners.items()
-    }
-    if "micrograd 0.1.0, gc paused" in runners:
-        # The whole block with the collector off: micrograd's cyclic garbage piles up untouched
-        # and is collected, untimed, before the next run. The fairest case for micrograd.
-        steps = blocks["micrograd 0.1.0, gc paused"]
-        blocks["micrograd 0.1.0, gc paused"] = lambda: paused(steps)
-    times = interleaved(blocks, args.repeats, collect_inside=False)
+    times = interleaved(runners, args.repeats, collect_inside=False)
     per_step = {name: median_ms(t) / args.block for name, t in times.items()}
     ours, floor = per_step["micrograd_notes"], per_step["plain floats"]
     print(

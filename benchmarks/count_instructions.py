@@ -22,10 +22,14 @@ from common import python_line, table
 DAG_OPS = 20_000  # small enough for valgrind (it runs Python about 50x slower)
 
 
-def _workloads() -> dict[str, tuple[Callable[[], object], int]]:
-    """name -> (one repetition, the units it counts: 1 step or the DAG's node count)."""
+def _workloads() -> dict[str, tuple[Callable[[int], object], int]]:
+    """name -> (a run of k repetitions, the units one counts: 1 step or the DAG's nodes).
+
+    Training steps run as one loop, as the demo runs them (a step's graph lives until the
+    next step's replaces it); DAGs are built, back-propagated and freed one after another.
+    """
     from bench_engine import dag_recipe, run_dag_floats, run_dag_tape, run_dag_values
-    from bench_training import FloatMLP, ours_fast_step, ours_step, setup
+    from bench_training import FloatMLP, ours_steps, setup
 
     import micrograd_notes
 
@@ -34,22 +38,33 @@ def _workloads() -> dict[str, tuple[Callable[[], object], int]]:
     leaves, recipe = dag_recipe(DAG_OPS)
     nodes = len(leaves) + len(recipe)
     Value = micrograd_notes.Value
-    work: dict[str, tuple[Callable[[], object], int]] = {
-        "training step, default": (lambda: ours_step(model, X, y), 1),
-        "training step, plain floats": (lambda: floats.step(X, y), 1),
-        "DAG node, default": (lambda: run_dag_values(Value, leaves, recipe), nodes),
-        "DAG node, plain floats": (lambda: run_dag_floats(leaves, recipe), nodes),
+    work: dict[str, tuple[Callable[[int], object], int]] = {
+        "training step, default": (lambda k: ours_steps(model, X, y, k, fast=False), 1),
+        "training step, plain floats": (lambda k: [floats.step(X, y) for _ in range(k)], 1),
+        "DAG node, default": (
+            lambda k: [run_dag_values(Value, leaves, recipe) for _ in range(k)],
+            nodes,
+        ),
+        "DAG node, plain floats": (
+            lambda k: [run_dag_floats(leaves, recipe) for _ in range(k)],
+            nodes,
+        ),
     }
     if hasattr(micrograd_notes, "Tape"):  # not in versions before the tape
-        work["training step, tape + gc paused"] = (lambda: ours_fast_step(model, X, y), 1)
-        work["DAG node, tape + gc paused"] = (lambda: run_dag_tape(leaves, recipe), nodes)
+        work["training step, tape + gc paused"] = (
+            lambda k: ours_steps(model, X, y, k, fast=True),
+            1,
+        )
+        work["DAG node, tape + gc paused"] = (
+            lambda k: [run_dag_tape(leaves, recipe) for _ in range(k)],
+            nodes,
+        )
     return work
 
 
 def child(name: str, repeats: int) -> None:
     run, _ = _workloads()[name]
-    for _ in range(repeats):
-        run()
+    run(repeats)
 
 
 def count(name: str, repeats: int) -> int:
@@ -67,7 +82,7 @@ def count(name: str, repeats: int) -> int:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--child", nargs=2, metavar=("WORKLOAD", "REPEATS"), help=argparse.SUPPRESS)
-    parser.add_argument("--repeats", type=int, default=2, help="repetitions counted (n)")
+    parser.add_argument("--repeats", type=int, default=4, help="repetitions counted (n)")
     args = parser.parse_args()
     if args.child:
         child(args.child[0], int(args.child[1]))
