@@ -161,9 +161,9 @@ def micrograd_model(model: MLP):
     return theirs
 
 
-def setup() -> tuple[MLP, list[list[float]], list[float]]:
-    """The demo's network (seed 0) and its 100 moons points, labels in {-1, +1}."""
-    X_np, y_np = make_moons(100, noise=0.1, seed=0)
+def setup(points: int = 100) -> tuple[MLP, list[list[float]], list[float]]:
+    """The demo's network (seed 0) and its moons points, labels in {-1, +1}."""
+    X_np, y_np = make_moons(points, noise=0.1, seed=0)
     return MLP(2, [16, 16, 1], seed=0), X_np.tolist(), (2.0 * y_np - 1.0).tolist()
 
 
@@ -171,13 +171,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--repeats", type=int, default=9, help="interleaved rounds")
     parser.add_argument("--block", type=int, default=5, help="consecutive steps per timed run")
+    parser.add_argument("--points", type=int, default=100, help="training points (the demo's 100)")
     args = parser.parse_args()
     print(python_line())
 
-    model, X, y = setup()
+    model, X, y = setup(args.points)
     # micrograd orders a neuron's parameters as w..., b, as we do: check the copy lines up.
     floats = FloatMLP(model)
-    fast_model = setup()[0]
+    fast_model = setup(args.points)[0]
     runners = {
         "micrograd_notes": lambda: ours_steps(model, X, y, args.block, fast=False),
         "micrograd_notes, tape + gc paused": lambda: ours_steps(fast_model, X, y, args.block, True),
@@ -196,9 +197,9 @@ def main() -> None:
         )
     else:
         print("micrograd is not installed (pip install -e '.[bench]'): comparing with floats only")
-    stepped = setup()[0]
+    stepped = setup(args.points)[0]
     losses["micrograd_notes"] = ours_steps(stepped, X, y, 1, fast=False)
-    stepped_fast = setup()[0]
+    stepped_fast = setup(args.points)[0]
     losses["micrograd_notes, tape + gc paused"] = ours_steps(stepped_fast, X, y, 1, fast=True)
     reference = losses["plain floats"]
     for name, value in losses.items():
@@ -221,7 +222,7 @@ def main() -> None:
     per_step = {name: median_ms(t) / args.block for name, t in times.items()}
     ours, floor = per_step["micrograd_notes"], per_step["plain floats"]
     print(
-        f"\none demo training step (MLP(2, [16, 16, 1]), 100 points, hinge + L2, SGD): "
+        f"\none demo training step (MLP(2, [16, 16, 1]), {args.points} points, hinge + L2, SGD): "
         f"median of {args.repeats} blocks of {args.block} steps"
     )
     rows = []
