@@ -692,7 +692,7 @@ RELU, ABS, MAX, MIN, SUM, DOT = ReLU(), Abs(), Max(), Min(), Sum(), Dot()
 _tape_list: ContextVar[list[Value] | None] = ContextVar("micrograd_notes_tape", default=None)
 _open_tape = _tape_list.get
 _taping = False  # True while some thread has a tape open: the only check on the default path
-_open_lists = 0  # how many threads have a tape open
+_open_lists = 0  # how many outermost tapes are open, in all threads
 _open_lock = threading.Lock()
 
 
@@ -728,13 +728,14 @@ class Tape:
       their grads are reset to 0 like every intermediate's.
     - A root not on the tape (a leaf, or made before the tape opened) is sorted as usual.
     - Build the whole graph inside the tape: a node made *before* it opened is not on it, so
-      the sweep treats it like a leaf (its grad is filled in; nothing flows further back).
-      ``covers(root)`` checks this.
+      the sweep treats it like a leaf (it collects gradient; nothing flows past it to its
+      parents). ``covers(root)`` checks this.
     - Tapes nest: an inner tape records into the outer one's list, and its ``nodes`` are
       the part made while it was open. A tape belongs to the thread that opened it; other
       threads' nodes are not recorded. The recording stops on leaving the ``with`` block,
       also by an exception; ``nodes`` stays readable afterwards.
-    - The tape keeps its nodes alive until the tape itself is dropped.
+    - The tape keeps its nodes alive until the tape itself is dropped: open one per training
+      step, not one around the whole loop.
     """
 
     def __init__(self) -> None:
