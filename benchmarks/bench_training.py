@@ -12,6 +12,11 @@ collections that happen during the block count, so an engine whose graphs are cy
 garbage pays for collecting them in its later steps. What is left after the block's last
 step is collected untimed before the next engine runs (a small bias in micrograd's favour).
 The table shows time per step.
+
+Two rows each for the engines: micrograd_notes by default and on the demo's fast path (a
+tape, with the cyclic GC paused during each step); micrograd 0.1.0 as is and with the
+cyclic GC paused for the whole block, so that its cyclic garbage is collected untimed: the
+fairest case for micrograd.
 """
 
 from __future__ import annotations
