@@ -96,9 +96,10 @@ def run_dag_tape(leaves: list[float], recipe: list[tuple[int, int, int]]) -> flo
     """``run_dag_values`` on our fast path: recorded on a tape, with the cyclic GC paused."""
     from micrograd_notes import Tape, gc_paused  # imported here: older versions have neither
 
-    with Tape(), gc_paused():
-        grad = run_dag_values(Value, leaves, recipe)
-    return grad  # the graph is freed as the tape is dropped
+    # The pause outside the tape: the graph is freed as the tape goes, while the collector
+    # is still paused (a graph alive when it comes back costs it a pass over every node).
+    with gc_paused(), Tape():
+        return run_dag_values(Value, leaves, recipe)
 
 
 def paused(run: Callable[[], float]) -> float:

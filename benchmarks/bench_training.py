@@ -24,7 +24,6 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable
-from contextlib import ExitStack, nullcontext
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -48,29 +47,29 @@ ALPHA = 1e-4
 LR = 0.5
 
 
-def fast_path() -> ExitStack:
-    """A tape and a pause of the cyclic GC, entered together: the demo's fast path."""
-    both = ExitStack()
-    both.enter_context(Tape())
-    both.enter_context(gc_paused())
-    return both
-
-
 def ours_steps(model: MLP, X: list[list[float]], y: list[float], steps: int, fast: bool) -> float:
-    """``steps`` training steps with micrograd_notes (fused neurons, the default), the last
-    step's loss. ``fast``: each step as the demo runs it, recorded on a tape with the cyclic
-    GC paused. Either way a step's graph lives until the next step's replaces it."""
+    """``steps`` training steps with micrograd_notes (fused neurons, the default); the last
+    step's loss. ``fast``: each step as the demo runs it, on a tape with the cyclic GC paused
+    (the graph is freed before the collector is back)."""
     params = model.parameters()
-    loss = None
+    loss_data = 0.0
     for _ in range(steps):
-        with fast_path() if fast else nullcontext():
-            scores = [model(x)[0] for x in X]
-            loss = hinge(scores, y) + l2(params, ALPHA)
-            model.zero_grad()
-            loss.backward()
-        for p in params:
-            p.data -= LR * p.grad
-    assert loss is not None
+        if fast:
+            with gc_paused(), Tape():
+                loss_data = _step(model, params, X, y)
+        else:
+            loss_data = _step(model, params, X, y)
+    return loss_data
+
+
+def _step(model: MLP, params: list, X: list[list[float]], y: list[float]) -> float:
+    """One step: forward, backward, SGD update; the graph is dropped on return."""
+    scores = [model(x)[0] for x in X]
+    loss = hinge(scores, y) + l2(params, ALPHA)
+    model.zero_grad()
+    loss.backward()
+    for p in params:
+        p.data -= LR * p.grad
     return loss.data
 
 

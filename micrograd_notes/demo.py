@@ -56,18 +56,19 @@ def train(
     for k in bar:
         # The fast path (same results): the tape records the graph as it is built, so
         # backward() needs no graph walk; the cyclic GC, useless on these acyclic graphs,
-        # is paused while they are built. Both end with the step; the graph is freed by
-        # reference counting when the next step replaces it.
-        with Tape(), gc_paused():
+        # is paused meanwhile. The graph is dropped inside the block, so it is freed (when
+        # the tape goes) before the collector is back: a live graph would cost it one pass.
+        with gc_paused(), Tape():
             scores = [model(x)[0] for x in inputs]
             loss = hinge(scores, y_signed) + l2(params, alpha)
             optimizer.zero_grad()
             loss.backward()
-        optimizer.lr = 1.0 - 0.9 * k / steps
-        optimizer.step()
-        history.loss.append(loss.data)
-        history.accuracy.append(accuracy(scores, y_signed))
-        bar.set_postfix(loss=f"{loss.data:.4f}", acc=f"{history.accuracy[-1]:.0%}")
+            optimizer.lr = 1.0 - 0.9 * k / steps
+            optimizer.step()
+            history.loss.append(loss.data)
+            history.accuracy.append(accuracy(scores, y_signed))
+            del scores, loss
+        bar.set_postfix(loss=f"{history.loss[-1]:.4f}", acc=f"{history.accuracy[-1]:.0%}")
     return history
 
 

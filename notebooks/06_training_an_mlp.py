@@ -42,7 +42,7 @@ from micrograd_notes.vectorized import VectorizedMLP
 # weights; the learning rate decays linearly from 1.0 to 0.1. We keep a snapshot of the
 # weights at a few steps to draw the boundary as it evolves.
 #
-# Each step runs inside `with Tape(), gc_paused():`, the engine's opt-in fast path. It
+# Each step runs inside `with gc_paused(), Tape():`, the engine's opt-in fast path. It
 # changes no result, only the work: the tape lists the nodes as they are made, so `backward()`
 # needs no graph search (notebook 3 shows why that list is already in the right order and
 # checks that the grads agree), and Python's cyclic garbage collector, which has nothing to
@@ -60,7 +60,7 @@ steps, snapshots, losses = 100, {}, []
 for k in range(steps):
     if k in (0, 5, 20):
         snapshots[k] = VectorizedMLP.from_mlp(model)
-    with Tape(), gc_paused():
+    with gc_paused(), Tape():
         scores = [model(x)[0] for x in inputs]
         loss = hinge(scores, y) + l2(params, 1e-4)
         opt.zero_grad()
@@ -96,7 +96,7 @@ spiral_model = MLP(2, [16, 16, 3], seed=0)
 adam = Adam(spiral_model.parameters(), lr=0.03)
 spiral_losses = []
 for _ in range(80):
-    with Tape(), gc_paused():
+    with gc_paused(), Tape():
         outs = [spiral_model(x) for x in Xs.tolist()]
         loss = softmax_cross_entropy(outs, ys.tolist())
         adam.zero_grad()
