@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import math
 import warnings
@@ -525,3 +526,30 @@ def test_gc_paused_frees_graphs_by_reference_counting() -> None:
     assert _values_alive() == before  # all freed: the tape's list went with the tape
     assert gc.collect() == 0
     assert grad != 0.0
+
+
+def test_training_on_the_fast_path_matches_the_default_path() -> None:
+    from micrograd_notes.data import make_moons
+    from micrograd_notes.losses import hinge, l2
+    from micrograd_notes.nn import MLP
+
+    X, y01 = make_moons(12, seed=3)
+    inputs, labels = X.tolist(), (2.0 * y01 - 1.0).tolist()
+
+    def train(fast: bool) -> list[float]:
+        model = MLP(2, [6, 6, 1], seed=3)
+        params = model.parameters()
+        for _ in range(3):
+            with (
+                gc_paused() if fast else contextlib.nullcontext(),
+                Tape() if fast else contextlib.nullcontext(),
+            ):
+                loss = hinge([model(x)[0] for x in inputs], labels) + l2(params, 1e-3)
+                model.zero_grad()
+                loss.backward()
+                for p in params:
+                    p.data -= 0.3 * p.grad
+        return [p.data for p in params]
+
+    # Each weight sums the same terms, perhaps in another order: equal up to rounding.
+    assert train(fast=True) == pytest.approx(train(fast=False), rel=1e-12, abs=1e-15)
