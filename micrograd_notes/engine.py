@@ -708,7 +708,7 @@ def _count_open_list(change: int) -> None:
 def _backward_order(root: Value) -> list[Value]:
     """The inner nodes ``backward()`` visits, parents before children: this thread's tape up
     to ``root`` when the root was recorded on it, otherwise a topological sort from the root."""
-    nodes = _open_tape() if _taping else None
+    nodes = _open_tape() if _taping and root._gate is not None else None  # no leaf is taped
     if nodes:
         if nodes[-1] is root:  # the usual case: the loss is the newest node
             return nodes
