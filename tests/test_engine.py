@@ -536,6 +536,12 @@ def test_training_on_the_fast_path_matches_the_default_path() -> None:
     X, y01 = make_moons(12, seed=3)
     inputs, labels = X.tolist(), (2.0 * y01 - 1.0).tolist()
 
+    def score(model: MLP, x: list[float]) -> Value:
+        out = x
+        for layer in model.layers:  # a Layer returns a list, always
+            out = layer(out)
+        return out[0]
+
     def train(fast: bool) -> list[float]:
         model = MLP(2, [6, 6, 1], seed=3)
         params = model.parameters()
@@ -544,7 +550,7 @@ def test_training_on_the_fast_path_matches_the_default_path() -> None:
                 gc_paused() if fast else contextlib.nullcontext(),
                 Tape() if fast else contextlib.nullcontext(),
             ):
-                loss = hinge([model(x)[0] for x in inputs], labels) + l2(params, 1e-3)
+                loss = hinge([score(model, x) for x in inputs], labels) + l2(params, 1e-3)
                 model.zero_grad()
                 loss.backward()
                 for p in params:
