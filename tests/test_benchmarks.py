@@ -57,3 +57,18 @@ def test_training_benchmark_prints_its_table() -> None:
     assert step["micrograd_notes"][1] == "1.0x"
     assert step["plain floats"][2] == "1.00x"
     assert "micrograd_notes, tape + gc paused" in step
+
+
+def test_instruction_count_workloads_all_run() -> None:
+    # The callgrind script itself needs valgrind; what it counts must at least run.
+    sys.path.insert(0, str(BENCHMARKS))
+    try:
+        import count_instructions
+
+        work = count_instructions._workloads()
+    finally:
+        sys.path.remove(str(BENCHMARKS))
+    assert {"training step, tape + gc paused", "DAG node, tape + gc paused"} <= work.keys()
+    for name, (run, units) in work.items():
+        run(1)
+        assert units == (1 if name.startswith("training") else 20_000 + 100 + 7_526)
