@@ -7,6 +7,10 @@ Run: ``pip install -e ".[bench]" && python benchmarks/bench_engine.py``
     the deepest chain each engine back-propagates, and the time at 10^5 links; (c) bytes
     per node while a graph is alive (tracemalloc). Ratios, not absolute times, are the
     figures to compare: this machine is shared and noisy.
+
+The DAG has two rows per engine: micrograd_notes by default and on its fast path (a tape,
+with the cyclic GC paused); micrograd 0.1.0 as is and with the cyclic GC paused while it
+builds and back-propagates (its cycles are then freed by one timed collection at the end).
 """
 
 from __future__ import annotations
@@ -86,6 +90,24 @@ def run_dag_values(
     grad = nodes[0].grad
     del nodes  # free the graph (the harness's gc.collect() finds any cycles)
     return grad
+
+
+def run_dag_tape(leaves: list[float], recipe: list[tuple[int, int, int]]) -> float:
+    """``run_dag_values`` on our fast path: recorded on a tape, with the cyclic GC paused."""
+    from micrograd_notes import Tape, gc_paused  # imported here: older versions have neither
+
+    # The pause outside the tape: the graph is freed as the tape goes, while the collector
+    # is still paused (a graph alive when it comes back costs it a pass over every node).
+    with gc_paused(), Tape():
+        return run_dag_values(Value, leaves, recipe)
+
+
+def paused(run: Callable[[], float]) -> float:
+    """``run()`` with the cyclic garbage collector switched off."""
+    from micrograd_notes import gc_paused
+
+    with gc_paused():
+        return run()
 
 
 def run_dag_floats(leaves: list[float], recipe: list[tuple[int, int, int]]) -> float:
@@ -175,9 +197,22 @@ def main() -> None:
         assert abs(got - reference) <= 1e-9 * max(1.0, abs(reference)), (name, got, reference)
     print(f"all engines agree: d root / d leaf 0 = {reference:.6g}")
 
+    # The same sums, added in another order (the tape's order, not the sort's): equal up to
+    # rounding.
+    on_tape = run_dag_tape(leaves, recipe)
+    assert abs(on_tape - reference) <= 1e-9 * max(1.0, abs(reference)), (on_tape, reference)
+
     runners: dict[str, Callable[[], object]] = {
-        name: (lambda cls=cls: run_dag_values(cls, leaves, recipe)) for name, cls in engines.items()
+        "micrograd_notes": lambda: run_dag_values(Value, leaves, recipe),
+        "micrograd_notes, tape + gc paused": lambda: run_dag_tape(leaves, recipe),
     }
+    if MicrogradValue is not None:
+        runners["micrograd 0.1.0"] = lambda: run_dag_values(MicrogradValue, leaves, recipe)
+        # Its graph is all reference cycles: with the collector paused, the timed
+        # gc.collect() at the end frees it in one pass instead of many during the build.
+        runners["micrograd 0.1.0, gc paused"] = lambda: paused(
+            lambda: run_dag_values(MicrogradValue, leaves, recipe)
+        )
     runners["plain floats"] = lambda: run_dag_floats(leaves, recipe)
     times = interleaved(runners, args.repeats, collect_inside=True)  # free is part of it
     ours = median_ms(times["micrograd_notes"])
@@ -211,8 +246,9 @@ def main() -> None:
     tried = f"deepest of 10^3..10^{len(depths) + 2}"
     print(table(rows, ["engine", tried, f"time at {args.chain:,}"]))
 
-    print("\n(c) memory per node of a live DAG (tracemalloc, 100k ops)")
-    small_leaves, small_recipe = dag_recipe(100_000, seed=1)
+    memory_ops = min(args.ops, 100_000)
+    print(f"\n(c) memory per node of a live DAG (tracemalloc, {memory_ops:,} ops)")
+    small_leaves, small_recipe = dag_recipe(memory_ops, seed=1)
     rows = [
         [
             name,

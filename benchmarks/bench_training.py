@@ -12,18 +12,29 @@ collections that happen during the block count, so an engine whose graphs are cy
 garbage pays for collecting them in its later steps. What is left after the block's last
 step is collected untimed before the next engine runs (a small bias in micrograd's favour).
 The table shows time per step.
+
+Two rows each for the engines: micrograd_notes by default and on the demo's fast path (a
+tape, with the cyclic GC paused during each step); micrograd 0.1.0 as is and with the
+cyclic GC paused for the whole block, so that its cyclic garbage is collected untimed: the
+fairest case for micrograd.
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import interleaved, median_ms, python_line, table
 
 from micrograd_notes.data import make_moons
+
+try:
+    from micrograd_notes import Tape, gc_paused
+except ImportError:  # a version before the tape (count_instructions.py measures those too)
+    Tape = gc_paused = None
 from micrograd_notes.losses import hinge, l2
 from micrograd_notes.nn import MLP
 
@@ -36,9 +47,23 @@ ALPHA = 1e-4
 LR = 0.5
 
 
-def ours_step(model: MLP, X: list[list[float]], y: list[float]) -> float:
-    """Forward, backward and SGD update with micrograd_notes (fused neurons, the default)."""
+def ours_steps(model: MLP, X: list[list[float]], y: list[float], steps: int, fast: bool) -> float:
+    """``steps`` training steps with micrograd_notes (fused neurons, the default); the last
+    step's loss. ``fast``: each step as the demo runs it, on a tape with the cyclic GC paused
+    (the graph is freed before the collector is back)."""
     params = model.parameters()
+    loss_data = 0.0
+    for _ in range(steps):
+        if fast:
+            with gc_paused(), Tape():
+                loss_data = _step(model, params, X, y)
+        else:
+            loss_data = _step(model, params, X, y)
+    return loss_data
+
+
+def _step(model: MLP, params: list, X: list[list[float]], y: list[float]) -> float:
+    """One step: forward, backward, SGD update; the graph is dropped on return."""
     scores = [model(x) for x in X]
     loss = hinge(scores, y) + l2(params, ALPHA)
     model.zero_grad()
@@ -126,6 +151,12 @@ class FloatMLP:
         return loss
 
 
+def paused(run: Callable[[], object]) -> object:
+    """``run()`` with the cyclic garbage collector switched off."""
+    with gc_paused():
+        return run()
+
+
 def micrograd_model(model: MLP):
     """A micrograd MLP holding our model's weights."""
     theirs = micrograd_nn.MLP(2, [16, 16, 1])
@@ -134,28 +165,46 @@ def micrograd_model(model: MLP):
     return theirs
 
 
+def setup(points: int = 100) -> tuple[MLP, list[list[float]], list[float]]:
+    """The demo's network (seed 0) and its moons points, labels in {-1, +1}."""
+    X_np, y_np = make_moons(points, noise=0.1, seed=0)
+    return MLP(2, [16, 16, 1], seed=0), X_np.tolist(), (2.0 * y_np - 1.0).tolist()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--repeats", type=int, default=9, help="interleaved rounds")
     parser.add_argument("--block", type=int, default=5, help="consecutive steps per timed run")
+    parser.add_argument("--points", type=int, default=100, help="training points (the demo's 100)")
     args = parser.parse_args()
     print(python_line())
 
-    X_np, y_np = make_moons(100, noise=0.1, seed=0)
-    X, y = X_np.tolist(), (2.0 * y_np - 1.0).tolist()
-    model = MLP(2, [16, 16, 1], seed=0)
+    model, X, y = setup(args.points)
     # micrograd orders a neuron's parameters as w..., b, as we do: check the copy lines up.
     floats = FloatMLP(model)
-    runners = {"micrograd_notes": lambda: ours_step(model, X, y)}
+    fast_model = setup(args.points)[0]
+    runners = {
+        "micrograd_notes": lambda: ours_steps(model, X, y, args.block, fast=False),
+        "micrograd_notes, tape + gc paused": lambda: ours_steps(fast_model, X, y, args.block, True),
+    }
     losses = {"plain floats": FloatMLP(model).step(X, y)}
     if micrograd_nn is not None:
-        theirs = micrograd_model(model)
+        theirs, theirs_no_gc = micrograd_model(model), micrograd_model(model)
         losses["micrograd 0.1.0"] = micrograd_step(micrograd_model(model), X, y)
-        runners["micrograd 0.1.0"] = lambda: micrograd_step(theirs, X, y)
+        runners["micrograd 0.1.0"] = lambda: [
+            micrograd_step(theirs, X, y) for _ in range(args.block)
+        ]
+        # The whole block with the collector off: micrograd's cyclic garbage piles up untouched
+        # and is collected, untimed, before the next run. The fairest case for micrograd.
+        runners["micrograd 0.1.0, gc paused"] = lambda: paused(
+            lambda: [micrograd_step(theirs_no_gc, X, y) for _ in range(args.block)]
+        )
     else:
         print("micrograd is not installed (pip install -e '.[bench]'): comparing with floats only")
-    stepped = MLP(2, [16, 16, 1], seed=0)
-    losses["micrograd_notes"] = ours_step(stepped, X, y)
+    stepped = setup(args.points)[0]
+    losses["micrograd_notes"] = ours_steps(stepped, X, y, 1, fast=False)
+    stepped_fast = setup(args.points)[0]
+    losses["micrograd_notes, tape + gc paused"] = ours_steps(stepped_fast, X, y, 1, fast=True)
     reference = losses["plain floats"]
     for name, value in losses.items():
         assert abs(value - reference) <= 1e-9, (name, value, reference)
@@ -168,17 +217,16 @@ def main() -> None:
     ours_after = [w.data for layer in stepped.layers for n in layer.neurons for w in n.w]
     ours_after += [n.b.data for layer in stepped.layers for n in layer.neurons]
     assert max(abs(a - b) for a, b in zip(after, ours_after)) <= 1e-12
+    fast_after = [p.data for p in stepped_fast.parameters()]
+    assert fast_after == [p.data for p in stepped.parameters()]  # the tape: bit for bit
     print(f"all engines agree on the first step's loss ({reference:.10f}) and update")
-    runners["plain floats"] = lambda: floats.step(X, y)
+    runners["plain floats"] = lambda: [floats.step(X, y) for _ in range(args.block)]
 
-    blocks = {
-        name: (lambda run=run: [run() for _ in range(args.block)]) for name, run in runners.items()
-    }
-    times = interleaved(blocks, args.repeats, collect_inside=False)
+    times = interleaved(runners, args.repeats, collect_inside=False)
     per_step = {name: median_ms(t) / args.block for name, t in times.items()}
     ours, floor = per_step["micrograd_notes"], per_step["plain floats"]
     print(
-        f"\none demo training step (MLP(2, [16, 16, 1]), 100 points, hinge + L2, SGD): "
+        f"\none demo training step (MLP(2, [16, 16, 1]), {args.points} points, hinge + L2, SGD): "
         f"median of {args.repeats} blocks of {args.block} steps"
     )
     rows = []

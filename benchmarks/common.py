@@ -37,8 +37,7 @@ def table(rows: list[list[str]], header: list[str]) -> str:
     """Rows as an aligned plain-text table."""
     widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
     lines = [
-        "  ".join(str(c).ljust(w) for c, w in zip(row, widths)).rstrip()
-        for row in [header, *rows]
+        "  ".join(str(c).ljust(w) for c, w in zip(row, widths)).rstrip() for row in [header, *rows]
     ]
     lines.insert(1, "  ".join("-" * w for w in widths))
     return "\n".join(lines)

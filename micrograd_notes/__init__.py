@@ -1,6 +1,6 @@
 """micrograd_notes: learn backpropagation by reading and running a scalar autodiff engine."""
 
-from micrograd_notes.engine import Gate, Value, dot
+from micrograd_notes.engine import Gate, Tape, Value, dot, gc_paused
 from micrograd_notes.gradcheck import (
     GradcheckError,
     GradcheckReport,
@@ -16,12 +16,14 @@ __all__ = [
     "Gate",
     "GradcheckError",
     "GradcheckReport",
+    "Tape",
     "Value",
     "__version__",
     "central_difference",
     "check_graph",
     "dot",
     "edges",
+    "gc_paused",
     "gradcheck",
     "topological_order",
 ]

@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from micrograd_notes import data as datasets
-from micrograd_notes.engine import Value
+from micrograd_notes.engine import Tape, Value, gc_paused
 from micrograd_notes.losses import accuracy, hinge, l2
 from micrograd_notes.nn import MLP
 from micrograd_notes.optim import SGD
@@ -68,15 +68,21 @@ def train(
     history = History() if history is None else history
     with tqdm(range(steps), desc="training", unit="step", disable=not progress) as bar:
         for k in bar:
-            scores: list[Value] = [model(x) for x in inputs]  # type: ignore[misc]  # one output each
-            loss = hinge(scores, y_signed) + l2(params, alpha)
-            optimizer.zero_grad()
-            loss.backward()
-            optimizer.lr = 1.0 - 0.9 * k / steps
-            optimizer.step()
-            history.loss.append(loss.data)
-            history.accuracy.append(accuracy(scores, y_signed))
-            bar.set_postfix(loss=f"{loss.data:.4f}", acc=f"{history.accuracy[-1]:.0%}")
+            # The fast path (same results): the tape records the graph as it is built, so
+            # backward() needs no graph walk; the cyclic GC, useless on these acyclic graphs,
+            # is paused meanwhile. The graph is dropped inside the block, so it is freed (when
+            # the tape goes) before the collector is back: a live graph would cost it one pass.
+            with gc_paused(), Tape():
+                scores: list[Value] = [model(x) for x in inputs]  # type: ignore[misc]  # one each
+                loss = hinge(scores, y_signed) + l2(params, alpha)
+                optimizer.zero_grad()
+                loss.backward()
+                optimizer.lr = 1.0 - 0.9 * k / steps
+                optimizer.step()
+                history.loss.append(loss.data)
+                history.accuracy.append(accuracy(scores, y_signed))
+                del scores, loss
+            bar.set_postfix(loss=f"{history.loss[-1]:.4f}", acc=f"{history.accuracy[-1]:.0%}")
     return history
 
 

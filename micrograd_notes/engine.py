@@ -21,9 +21,14 @@ root frees the whole graph at once, by reference counting.
 
 from __future__ import annotations
 
+import gc
 import math
 import numbers
-from collections.abc import Iterable
+import threading
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar, Token
+from types import TracebackType
 from typing import Any, Union
 
 from micrograd_notes.graph import topological_order
@@ -270,13 +275,15 @@ class Value:
         whose backward rule sent it, raised when that node's turn comes, before the inf goes any
         further. The pass stops there and grads are left part-way: the named node holds the
         inf, the nodes not yet reached hold partial sums, and leaves keep what was added to
-        them. Clear them with ``zero_grad()`` before trying again.
+        them. Clear them with ``zero_grad()`` before trying again. (Inside a ``Tape``, the
+        sweep visits only the taped inner nodes, so a leaf whose grad overflows is not named
+        here; the optimizers refuse a non-finite grad before they step.)
         """
         seed = _seed(grad)
-        order = topological_order(self)  # leaves too: each grad is checked when complete
-        if len(order) == 1:  # the root is itself a leaf: d(x)/dx = 1
+        if self._gate is None:  # the root is itself a leaf: d(x)/dx = 1
             self.grad += seed
             return
+        order = _backward_order(self)  # parents before children
         for node in order:
             if node._gate is not None:
                 node.grad = 0.0
@@ -310,6 +317,8 @@ def _node(
     out._a = a  # type: ignore[assignment]
     out._b = b  # type: ignore[assignment]
     out._many = many
+    if _taping and gate is not None and (tape := _open_tape()) is not None:
+        tape.append(out)  # a new inner node goes on this thread's open tape (see Tape)
     return out
 
 
@@ -330,6 +339,8 @@ def _unary(gate: Gate, a: Value) -> Value:
     out._a = a
     out._b = None  # type: ignore[assignment]
     out._many = ()
+    if _taping and (tape := _open_tape()) is not None:  # see Tape, at the end of this file
+        tape.append(out)
     return out
 
 
@@ -346,6 +357,8 @@ def _binary(gate: Gate, a: Value, b: Value) -> Value:
     out._a = a
     out._b = b
     out._many = ()
+    if _taping and (tape := _open_tape()) is not None:  # see Tape, at the end of this file
+        tape.append(out)
     return out
 
 
@@ -850,3 +863,149 @@ class Dot(Gate):
 ADD, SUB, MUL, DIV, NEG = Add(), Sub(), Mul(), Div(), Neg()
 POW, EXP, LOG, TANH, SIGMOID = Pow(), Exp(), Log(), Tanh(), Sigmoid()
 RELU, ABS, MAX, MIN, SUM, DOT = ReLU(), Abs(), Max(), Min(), Sum(), Dot()
+
+
+# ================================================================================================
+# Opt-in speed: a tape, and a pause of the cyclic garbage collector. Neither changes a result;
+# together they make the demo's training step about 1.5x faster. A training loop:
+#
+#     with gc_paused(), Tape():
+#         loss = ...          # build the graph: every new node is recorded on the tape
+#         loss.backward()     # sweeps the tape backwards: no graph walk at all
+#         ...                 # update the weights, note loss.data
+#         del loss            # the graph is freed as the tape goes, before the GC is back
+#
+# Without a tape, each new node pays for one check of the global ``_taping`` and nothing else.
+# With one, it also pays for finding this thread's list: a ContextVar, whose ``get`` is the
+# cheapest per-thread lookup Python has (half a ``threading.local`` attribute; callgrind).
+# ================================================================================================
+
+# The list the open tapes of this thread (or asyncio task) record into; None when none is open.
+_tape_list: ContextVar[list[Value] | None] = ContextVar("micrograd_notes_tape", default=None)
+_open_tape = _tape_list.get
+_taping = False  # True while some thread has a tape open: the only check on the default path
+_open_lists = 0  # how many outermost tapes are open, in all threads
+_open_lock = threading.Lock()
+
+
+def _count_open_list(change: int) -> None:
+    global _taping, _open_lists
+    with _open_lock:
+        _open_lists += change
+        _taping = _open_lists > 0
+
+
+def _backward_order(root: Value) -> list[Value]:
+    """The nodes ``backward()`` visits, parents before children: this thread's tape up to
+    ``root`` when the root was recorded on it (inner nodes only: leaves are not taped), else
+    a topological sort from the root (leaves too, so each one's grad is checked)."""
+    nodes = _open_tape() if _taping and root._gate is not None else None  # no leaf is taped
+    if nodes:
+        if nodes[-1] is root:  # the usual case: the loss is the newest node
+            return nodes
+        for k in range(len(nodes) - 2, -1, -1):
+            if nodes[k] is root:
+                return nodes[: k + 1]
+    return topological_order(root)
+
+
+class Tape:
+    """A Wengert list: every node made in this thread while the tape is open, in order.
+
+    A node can only be made after its parents, so the order of creation is already a
+    topological order: a tape gets for free what ``topological_order`` searches the graph
+    for. While a tape is open, ``root.backward()`` on a root recorded on it sweeps the
+    recording backwards from the root instead of searching (the same grads, less work).
+
+    - Nodes on the tape that the root does not depend on receive no gradient and send none;
+      their grads are reset to 0 like every intermediate's.
+    - A root not on the tape (a leaf, or made before the tape opened) is sorted as usual.
+    - Build the whole graph inside the tape: a node made *before* it opened is not on it, so
+      the sweep treats it like a leaf (it collects gradient; nothing flows past it to its
+      parents). ``covers(root)`` checks this.
+    - Tapes nest: an inner tape records into the outer one's list, and its ``nodes`` are
+      the part made while it was open. A tape belongs to the thread that opened it; other
+      threads' nodes are not recorded. The recording stops on leaving the ``with`` block,
+      also by an exception; ``nodes`` stays readable afterwards.
+    - The tape keeps its nodes alive until the tape itself is dropped: open one per training
+      step, not one around the whole loop.
+    """
+
+    def __init__(self) -> None:
+        self._list: list[Value] = []
+        self._start = 0
+        self._stop: int | None = None  # None while recording
+        self._thread: int | None = None
+        self._opened: Token[list[Value] | None] | None = None  # set by the outermost tape
+
+    def __enter__(self) -> Tape:
+        if self._thread is not None:
+            raise RuntimeError("this Tape has already recorded; open a new Tape()")
+        self._thread = threading.get_ident()
+        nodes = _open_tape()
+        if nodes is None:  # the first open tape of this thread starts a list
+            nodes = []
+            self._opened = _tape_list.set(nodes)
+            _count_open_list(+1)
+        self._list = nodes
+        self._start = len(nodes)
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        if threading.get_ident() != self._thread:
+            raise RuntimeError("a Tape must be closed by the thread that opened it")
+        self._stop = len(self._list)
+        if self._opened is not None:
+            _tape_list.reset(self._opened)
+            _count_open_list(-1)
+
+    @property
+    def nodes(self) -> list[Value]:
+        """The nodes recorded so far, parents before children (leaves are not recorded)."""
+        return self._list[self._start : self._stop]
+
+    def covers(self, root: Value) -> bool:
+        """True if every non-leaf node ``root`` depends on, the root included, is on this tape."""
+        recorded = {id(node) for node in self.nodes}
+        return all(id(node) in recorded for node in topological_order(root, leaves=False))
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Switch Python's cyclic garbage collector off inside the block; restore it after.
+
+    Why it is safe here: the engine's graphs hold no reference cycles (a node points only to
+    its parents), so reference counting frees every node and the cyclic collector never
+    finds anything to free in them. Yet while a big graph is built it keeps walking the
+    growing pile of live nodes: pure waste, about a fifth of building time. The previous
+    state comes back on leaving the block, also on an exception; nested and concurrent
+    blocks switch it back on only when the last one ends. Cycles made by other code inside
+    the block are not lost: they are collected after it.
+
+    Drop a big graph before the block ends (open the block outside a ``Tape``, which holds
+    the graph until it closes): a graph still alive when the collector comes back costs
+    its next pass a walk over every node, most of what the pause saved.
+    """
+    global _paused, _was_enabled
+    with _pause_lock:
+        if _paused == 0:
+            _was_enabled = gc.isenabled()
+            gc.disable()
+        _paused += 1
+    try:
+        yield
+    finally:
+        with _pause_lock:
+            _paused -= 1
+            if _paused == 0 and _was_enabled:
+                gc.enable()
+
+
+_paused = 0  # how many gc_paused() blocks are open, in all threads
+_was_enabled = True  # the collector's state when the first of them opened
+_pause_lock = threading.Lock()

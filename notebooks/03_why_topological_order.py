@@ -26,7 +26,7 @@
 # %%
 import sys
 
-from micrograd_notes import Value, topological_order
+from micrograd_notes import Tape, Value, topological_order
 from micrograd_notes.gradcheck import local_diffs
 from micrograd_notes.viz import draw, node_name
 
@@ -163,6 +163,50 @@ assert failed
 y.backward()
 print("the engine's backward on the 100,000-link chain: dy/dx =", x.grad)
 assert x.grad == 100_001
+
+# %% [markdown]
+# ## A topological order for free: the tape
+#
+# The search above rediscovers an order that already existed: a node can only be made after
+# its parents, so *the order in which the nodes were made* is a topological order. Write the
+# nodes down as they are made and there is nothing left to search for. That list is a
+# *Wengert list*, or tape (TensorFlow's `GradientTape` is one). Inside `with Tape():` the
+# engine records every new node, and `backward()` on a root it recorded sweeps the list
+# backwards instead of searching the graph.
+#
+# Here b is made before a, while b's parents are listed first in `out`: the two orders differ,
+# both are valid, and they give the same grads.
+
+
+# %%
+def program(x, w):
+    b = x * w
+    a = x + w
+    return a * b
+
+
+x, w = Value(0.5, "x"), Value(-1.5, "w")
+program(x, w).backward()
+by_search = [x.grad, w.grad]
+searched = [n.op for n in topological_order(program(x, w), leaves=False)]
+
+x.grad = w.grad = 0.0
+with Tape() as tape:
+    out = program(x, w)
+    out.backward()  # sweeps tape.nodes backwards: no search
+by_tape = [x.grad, w.grad]
+print("order found by the search:", " -> ".join(searched))
+print("order of the tape:        ", " -> ".join(n.op for n in tape.nodes))
+position = {id(n): i for i, n in enumerate(tape.nodes)}
+assert all(position[id(p)] < position[id(n)] for n in tape.nodes for p in n.parents if not p.is_leaf)
+assert [n.op for n in tape.nodes] != searched  # a different order...
+assert by_tape == by_search  # ...and the same grads
+print("grads from the search:", by_search, " from the tape:", by_tape)
+
+# %% [markdown]
+# The tape is opt-in (`micrograd_notes.Tape`) because it has one rule: build the whole graph
+# inside it. A node made before the tape opened is not on it, and the gradient would stop there;
+# `tape.covers(root)` checks. The training loops of notebook 6 run on a tape.
 
 # %% [markdown]
 # **Answer:** a node may pass its gradient on only when it is complete, and only once. Walking

@@ -41,16 +41,34 @@ def test_engine_benchmark_prints_its_three_tables() -> None:
     assert "all engines agree" in out
     dag = _rows(out, "vs micrograd_notes")
     assert dag["micrograd_notes"][1] == "1.00x"
-    assert "plain floats" in dag
+    assert {"micrograd_notes, tape + gc paused", "plain floats"} <= dag.keys()
     chain = _rows(out, "deepest of 10^3..10^4")
     assert chain["micrograd_notes"][0] == ">= 10,000"
+    assert "(c) memory per node of a live DAG (tracemalloc, 500 ops)" in out  # it follows --ops
     memory = _rows(out, "bytes per node")
     assert 50 < float(memory["micrograd_notes"][0].removesuffix(" B")) < 250
 
 
 def test_training_benchmark_prints_its_table() -> None:
-    out = _run("bench_training.py", "--repeats", "1", "--block", "1")
+    out = _run("bench_training.py", "--repeats", "1", "--block", "1", "--points", "10")
     assert "all engines agree on the first step's loss" in out
+    assert "MLP(2, [16, 16, 1]), 10 points" in out
     step = _rows(out, "time per step")
     assert step["micrograd_notes"][1] == "1.0x"
     assert step["plain floats"][2] == "1.00x"
+    assert "micrograd_notes, tape + gc paused" in step
+
+
+def test_instruction_count_workloads_all_run() -> None:
+    # The callgrind script itself needs valgrind; what it counts must at least run.
+    sys.path.insert(0, str(BENCHMARKS))
+    try:
+        import count_instructions
+
+        work = count_instructions._workloads()
+    finally:
+        sys.path.remove(str(BENCHMARKS))
+    assert {"training step, tape + gc paused", "DAG node, tape + gc paused"} <= work.keys()
+    for name, (run, units) in work.items():
+        run(1)
+        assert units == (1 if name.startswith("training") else 20_000 + 100 + 7_526)

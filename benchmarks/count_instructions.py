@@ -1,0 +1,104 @@
+"""Instructions per training step and per DAG node, counted by callgrind (exact, unlike time).
+
+Run: ``python benchmarks/count_instructions.py`` (needs valgrind: ``apt-get install valgrind``).
+
+Each workload runs in a child Python under ``valgrind --tool=callgrind`` twice, once with
+``k`` repetitions and once with ``k + n``; the difference divided by ``n`` is the cost of one
+repetition, with start-up, imports and the first (warm-up) repetition cancelled out.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import python_line, table
+
+DAG_OPS = 20_000  # small enough for valgrind (it runs Python about 50x slower)
+
+
+def _workloads() -> dict[str, tuple[Callable[[int], object], int]]:
+    """name -> (a run of k repetitions, the units one counts: 1 step or the DAG's nodes).
+
+    Training steps run as one loop, as the demo runs them (a step's graph lives until the
+    next step's replaces it); DAGs are built, back-propagated and freed one after another.
+    """
+    from bench_engine import dag_recipe, run_dag_floats, run_dag_tape, run_dag_values
+    from bench_training import FloatMLP, ours_steps, setup
+
+    import micrograd_notes
+
+    model, X, y = setup()
+    floats = FloatMLP(model)
+    leaves, recipe = dag_recipe(DAG_OPS)
+    nodes = len(leaves) + len(recipe)
+    Value = micrograd_notes.Value
+    work: dict[str, tuple[Callable[[int], object], int]] = {
+        "training step, default": (lambda k: ours_steps(model, X, y, k, fast=False), 1),
+        "training step, plain floats": (lambda k: [floats.step(X, y) for _ in range(k)], 1),
+        "DAG node, default": (
+            lambda k: [run_dag_values(Value, leaves, recipe) for _ in range(k)],
+            nodes,
+        ),
+        "DAG node, plain floats": (
+            lambda k: [run_dag_floats(leaves, recipe) for _ in range(k)],
+            nodes,
+        ),
+    }
+    if hasattr(micrograd_notes, "Tape"):  # not in versions before the tape
+        work["training step, tape + gc paused"] = (
+            lambda k: ours_steps(model, X, y, k, fast=True),
+            1,
+        )
+        work["DAG node, tape + gc paused"] = (
+            lambda k: [run_dag_tape(leaves, recipe) for _ in range(k)],
+            nodes,
+        )
+    return work
+
+
+def child(name: str, repeats: int) -> None:
+    run, _ = _workloads()[name]
+    run(repeats)
+
+
+def count(name: str, repeats: int) -> int:
+    """Instructions for a child process that runs ``name`` ``repeats`` times."""
+    done = subprocess.run(
+        ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null",
+         sys.executable, __file__, "--child", name, str(repeats)],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    found = re.search(r"Collected : (\d+)", done.stderr)
+    assert found, done.stderr
+    return int(found.group(1))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--child", nargs=2, metavar=("WORKLOAD", "REPEATS"), help=argparse.SUPPRESS)
+    parser.add_argument("--repeats", type=int, default=4, help="repetitions counted (n)")
+    args = parser.parse_args()
+    if args.child:
+        child(args.child[0], int(args.child[1]))
+        return
+    print(python_line())
+    import micrograd_notes
+
+    print(f"micrograd_notes from {Path(micrograd_notes.__file__).parent}")
+    rows = []
+    for name, (_, units) in _workloads().items():
+        per_unit = (count(name, 1 + args.repeats) - count(name, 1)) / args.repeats / units
+        rows.append([name, f"{per_unit:,.0f}"])
+        print(f"  {name}: {per_unit:,.0f}", file=sys.stderr, flush=True)
+    print(f"\ninstructions per unit (callgrind; DAG of {DAG_OPS:,} ops)")
+    print(table(rows, ["workload", "instructions"]))
+
+
+if __name__ == "__main__":
+    main()
