@@ -190,7 +190,8 @@ def highlighted(page: Any) -> list[str]:
         f"""nodes => nodes
             .filter(n => [...n.querySelectorAll('polygon, path')]
                 .some(s => s.getAttribute('fill') === '{CURRENT}'))
-            .map(n => n.querySelector('title').textContent)""",
+            .map(n => n.querySelector('title').textContent)
+            .filter(name => !name.startsWith('legend_'))""",  # the colour key is not the graph
     )
 
 
@@ -215,7 +216,12 @@ def test_a_shared_link_shows_its_graph_and_the_engines_grads(visit: Visit, tmp_p
     # box's data and grad as viz writes them.
     svg_text = page.text_content("#graph svg")
     ops = sum(not node.is_leaf for node in trace.nodes)
-    assert page.locator("#graph g.node").count() == len(trace.nodes) + ops
+    titles = page.eval_on_selector_all(
+        "#graph g.node", "nodes => nodes.map(n => n.querySelector('title').textContent)"
+    )
+    graph = [t for t in titles if not t.startswith("legend_")]
+    assert len(graph) == len(trace.nodes) + ops
+    assert "colours" in svg_text and len(titles) > len(graph)  # and the key to its colours
     for node in trace.nodes:
         assert f"grad {_fmt(node.grad)}" in svg_text
     assert visit.outside == [] and visit.errors == []  # nothing but the site itself
