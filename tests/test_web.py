@@ -41,6 +41,7 @@ CHROMIUM_ARGS = [
     "--disable-background-networking",
     "--disable-component-update",
     "--disable-sync",
+    "--disable-dev-shm-usage",  # a container's small /dev/shm crashes renderers
 ]
 LINK = "playground.html?expr=tanh(x*w%20%2B%20b)%20*%20x&x=2&w=-3&b=6.88"
 LOAD_TIMEOUT = 180_000  # ms: Pyodide on a busy 2-core machine; it usually takes seconds
@@ -125,6 +126,7 @@ class Visit:
         self.errors: list[str] = []
         self.context.route("**/*", self._route)
         self.page = self.context.new_page()
+        self.page.set_default_timeout(LOAD_TIMEOUT)  # every wait: a loaded 2-core machine is slow
         self.page.on("pageerror", lambda err: self.errors.append(str(err)))
 
     def _route(self, route: Any) -> None:

@@ -68,8 +68,13 @@ def ensure_npm_packages() -> None:
     _run([npm, "ci", "--no-audit", "--no-fund"], "npm ci", cwd=WEB)
 
 
-def _run(command: list[str], what: str, cwd: Path = ROOT) -> None:
-    done = subprocess.run(command, cwd=cwd, capture_output=True, text=True, check=False)
+def _run(command: list[str], what: str, cwd: Path = ROOT, timeout: float = 600) -> None:
+    try:
+        done = subprocess.run(
+            command, cwd=cwd, capture_output=True, text=True, check=False, timeout=timeout
+        )
+    except subprocess.TimeoutExpired:  # a stalled registry must not hang the build forever
+        raise BuildError(f"{what} took longer than {timeout:g} s and was stopped") from None
     if done.returncode != 0:
         raise BuildError(f"{what} failed:\n{done.stdout}{done.stderr}")
 
@@ -89,7 +94,9 @@ def write_wheels(out: Path) -> list[str]:
     wheels = out / "wheels"
     wheels.mkdir(parents=True, exist_ok=True)
     pip = [sys.executable, "-m", "pip", "--disable-pip-version-check", "--quiet"]
-    _run([*pip, "wheel", "--no-deps", "--wheel-dir", str(wheels), str(ROOT)], "building the wheel")
+    # No build isolation: hatchling comes with the dev extra, so building needs no download.
+    wheel = [*pip, "wheel", "--no-deps", "--no-build-isolation", "--wheel-dir", str(wheels)]
+    _run([*wheel, str(ROOT)], "building the wheel")
     graphviz = f"graphviz=={importlib.metadata.version('graphviz')}"
     _run(
         [*pip, "download", "--no-deps", "--only-binary=:all:", "--dest", str(wheels), graphviz],
