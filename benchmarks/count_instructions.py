@@ -22,6 +22,14 @@ from common import python_line, table
 DAG_OPS = 20_000  # small enough for valgrind (it runs Python about 50x slower)
 
 
+def dag_counts() -> tuple[int, int, int]:
+    """(leaves, random ops, adds that sum the unused nodes) of the DAG the workloads build."""
+    from bench_engine import dag_recipe
+
+    leaves, recipe = dag_recipe(DAG_OPS)
+    return len(leaves), DAG_OPS, len(recipe) - DAG_OPS
+
+
 def _workloads() -> dict[str, tuple[Callable[[int], object], int]]:
     """name -> (a run of k repetitions, the units one counts: 1 step or the DAG's nodes).
 
@@ -96,7 +104,11 @@ def main() -> None:
         per_unit = (count(name, 1 + args.repeats) - count(name, 1)) / args.repeats / units
         rows.append([name, f"{per_unit:,.0f}"])
         print(f"  {name}: {per_unit:,.0f}", file=sys.stderr, flush=True)
-    print(f"\ninstructions per unit (callgrind; DAG of {DAG_OPS:,} ops)")
+    n_leaves, n_ops, n_sums = dag_counts()
+    print(
+        f"\ninstructions per unit (callgrind; DAG of {n_ops:,} ops on {n_leaves} leaves, "
+        f"+{n_sums:,} adds summing its sinks)"
+    )
     print(table(rows, ["workload", "instructions"]))
 
 

