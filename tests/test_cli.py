@@ -5,9 +5,11 @@ from __future__ import annotations
 import json
 import re
 import resource
+import selectors
 import signal
 import subprocess
 import sys
+import time
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -274,11 +276,16 @@ def test_ctrl_c_during_training_says_what_was_written(tmp_path: Path) -> None:
         stdout=subprocess.PIPE,
     )
     seen = b""
+    deadline = time.monotonic() + 60  # a demo that stalls fails the test; it never hangs it
     try:
-        while b"training:" not in seen or b"/1000000" not in seen:  # the progress bar is up
-            chunk = demo.stderr.read1(4096)  # type: ignore[union-attr]
-            assert chunk, "the demo ended before training started"
-            seen += chunk
+        with selectors.DefaultSelector() as waiting:
+            waiting.register(demo.stderr, selectors.EVENT_READ)  # type: ignore[arg-type]
+            while b"training:" not in seen or b"/1000000" not in seen:  # the progress bar is up
+                if not waiting.select(timeout=max(0.0, deadline - time.monotonic())):
+                    pytest.fail(f"no progress bar within 60 s; the demo printed {seen[-300:]!r}")
+                chunk = demo.stderr.read1(4096)  # type: ignore[union-attr]
+                assert chunk, "the demo ended before training started"
+                seen += chunk
         demo.send_signal(signal.SIGINT)
         _, rest = demo.communicate(timeout=60)
     finally:
