@@ -84,6 +84,8 @@ def build_parser() -> argparse.ArgumentParser:
         "numbers, names, + - * / **, and relu sigmoid tanh exp log abs max min; "
         "give every name a value, as in: micrograd-notes draw 'tanh(x*w + b)' x=1 w=-2 b=0.5 "
         "(options may come anywhere, also after the values).",
+        epilog="exit codes: 0 drawn; 1 the picture could not be rendered or written; "
+        "2 bad input (the expression, a value, an option); 130 interrupted (Ctrl-C)",
         formatter_class=_HelpFormatter,
     )
     draw.add_argument("expr", help="the expression, quoted")
@@ -98,12 +100,19 @@ def build_parser() -> argparse.ArgumentParser:
     )
     draw.add_argument("--trace", action="store_true", help="print the backward pass, step by step")
     draw.add_argument("--rankdir", choices=["LR", "TB"], default="LR", help="layout direction")
+    draw.add_argument(
+        "--max-nodes",
+        type=_int_between(1),
+        default=None,
+        help="refuse graphs with more nodes than this (default: 2000; big graphs lay out slowly)",
+    )
     return parser
 
 
 # draw's options, so that its arguments can be sorted into options and positionals before
 # argparse sees them (see _draw_argv).
-_DRAW_OPTIONS_WITH_A_VALUE = ("-o", "--output", "--rankdir")
+_DRAW_OPTIONS_WITH_A_VALUE = ("-o", "--output", "--rankdir", "--max-nodes")
+_PICTURE_SUFFIXES = (".svg", ".dot", ".png", ".pdf")
 _DRAW_FLAGS = ("--trace", "-h", "--help")
 
 
@@ -125,7 +134,7 @@ def _draw_argv(args: Sequence[str]) -> list[str]:
             value = next(items, None)  # none at the end: argparse says one is expected
             if value is not None:
                 options.append(value)
-        elif item in _DRAW_FLAGS or _looks_like_an_option(item):
+        elif item in _DRAW_FLAGS or _looks_like_an_option(item) or _attached_output(item):
             options.append(item)
         else:
             positionals.append(item)
@@ -139,23 +148,41 @@ def _looks_like_an_option(item: str) -> bool:
     return name.startswith("--") and name[2:3].isalpha() and name[2:].replace("-", "").isalpha()
 
 
+def _attached_output(item: str) -> bool:
+    """``-o=g.svg`` or ``-og.svg``: the output with no space (not an expression like ``-o*2``)."""
+    return item.startswith("-o=") or (
+        item.startswith("-o") and Path(item[2:]).suffix in _PICTURE_SUFFIXES
+    )
+
+
 def run_draw(args: argparse.Namespace) -> int:
     from micrograd_notes.expr import ExpressionError, parse, parse_assignments
-    from micrograd_notes.viz import RenderError, draw, trace_backward
+    from micrograd_notes.viz import MAX_NODES, RenderError, draw, trace_backward
 
+    max_nodes = MAX_NODES if args.max_nodes is None else args.max_nodes
     existed = args.output.exists()
     try:
         root = parse(args.expr, parse_assignments(args.values))
-        trace = trace_backward(root)  # runs backward() and records it
-        draw(root, rankdir=args.rankdir).save(args.output)
+        trace = trace_backward(root, max_nodes=max_nodes)  # runs backward(), records it
+        view = draw(root, rankdir=args.rankdir, max_nodes=max_nodes)
+        view.save(args.output)
     except (ExpressionError, ArithmeticError, ValueError, TypeError) as err:
         # The engine's own errors (log of a negative, x / 0, an overflow, ...) are the
         # user's input too.
         print(f"micrograd-notes draw: error: {err}", file=sys.stderr)
         return 2
-    except (RenderError, OSError) as err:
+    except RenderError as err:
         print(f"micrograd-notes draw: error: {err}", file=sys.stderr)
         return 1
+    except OSError as err:
+        reason = err.strerror or str(err)
+        print(
+            f"micrograd-notes draw: error: cannot write -o {args.output}: {reason}", file=sys.stderr
+        )
+        return 1
+    except KeyboardInterrupt:
+        print(f"micrograd-notes draw: interrupted: {args.output} was not written", file=sys.stderr)
+        return 130
     print(f"{args.expr.strip()} = {root.data:.6g}")
     if args.trace:
         print(trace)
@@ -201,6 +228,13 @@ def run_demo(args: argparse.Namespace) -> int:
         return _interrupted(args.out, created, stop.when, stop.written)
     except KeyboardInterrupt:  # between the demo's own checkpoints: making the data
         return _interrupted(args.out, created, "before training started", [])
+    except OSError as err:  # a full disk, a file that cannot be replaced, ...
+        where = err.filename or args.out
+        print(
+            f"micrograd-notes demo: error: could not write {where}: {err.strerror or err}",
+            file=sys.stderr,
+        )
+        return 1
     print(
         f"trained MLP(2, [16, 16, 1]) on {summary['samples']} {summary['dataset']} points "
         f"for {summary['steps']} steps in {summary['seconds']:.1f} s"

@@ -109,7 +109,8 @@ def _too_big(max_nodes: int) -> ValueError:
     return ValueError(
         f"this graph has more than max_nodes={max_nodes} nodes: it would "
         "take long to lay out and be unreadable. Draw a sub-expression, build the network "
-        "with fused=True neurons (one node per weighted sum), or pass a larger max_nodes."
+        "with fused=True neurons (one node per weighted sum), or raise the limit (max_nodes=, "
+        "or --max-nodes for micrograd-notes draw)."
     )
 
 

@@ -187,6 +187,9 @@ def test_draw_refuses_an_overflow(expr: str, words: str, tmp_path: Path, capsys)
         (["x*y", "x=2", "-o", "{out}", "y=3", "--trace"], "x*y = 6"),
         (["-x", "x=2", "-o", "{out}"], "-x = -2"),  # an expression that starts with -
         (["-o", "{out}", "-(x+1)", "x=2"], "-(x+1) = -3"),
+        (["x*y", "x=2", "-o={out}", "y=3"], "x*y = 6"),  # the output attached, as argparse allows
+        (["x*y", "-o{out}", "x=2", "y=3"], "x*y = 6"),
+        (["-o*x", "o=2", "x=3", "-o", "{out}"], "-o*x = -6"),  # an expression, not an option
     ],
 )
 def test_draw_takes_options_anywhere(argv: list[str], printed: str, tmp_path: Path, capsys) -> None:
@@ -324,6 +327,68 @@ def test_ctrl_c_while_writing_keeps_the_complete_files(tmp_path: Path, monkeypat
         "decision_boundary.png",
         "training_curves.png",
     ]
+
+
+def test_draw_refuses_a_big_graph_with_advice_the_command_can_follow(tmp_path: Path, capsys):
+    out = tmp_path / "g.dot"
+    expr = "x" + "+1" * 39  # x, 39 constants and 39 adds: 79 nodes
+    assert main(["draw", expr, "x=1", "--max-nodes", "50", "-o", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "more than max_nodes=50" in err and "--max-nodes" in err
+    assert main(["draw", expr, "x=1", "--max-nodes", "100", "-o", str(out)]) == 0
+    assert out.exists()
+    with pytest.raises(SystemExit) as refused:  # argparse's own refusal: usage and exit 2
+        main(["draw", "x", "x=1", "--max-nodes", "0"])
+    assert refused.value.code == 2 and "--max-nodes: must be at least 1" in capsys.readouterr().err
+
+
+def test_draw_names_the_output_it_cannot_write(tmp_path: Path, capsys) -> None:
+    target = tmp_path / "no_such_folder" / "g.dot"
+    assert main(["draw", "x*y", "x=2", "y=3", "-o", str(target)]) == 1
+    err = capsys.readouterr().err
+    assert (
+        err == f"micrograd-notes draw: error: cannot write -o {target}: No such file or directory\n"
+    )
+
+
+def test_ctrl_c_while_drawing_is_one_line_and_exit_130(tmp_path: Path, monkeypatch, capsys):
+    from micrograd_notes import viz
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(viz.GraphView, "save", interrupted)  # Ctrl-C during a long render
+    out = tmp_path / "g.svg"
+    try:
+        code = main(["draw", "x*y", "x=2", "y=3", "-o", str(out)])
+    except KeyboardInterrupt:
+        pytest.fail("the Ctrl-C went through draw as a KeyboardInterrupt")
+    assert code == 130
+    assert capsys.readouterr().err == f"micrograd-notes draw: interrupted: {out} was not written\n"
+
+
+def test_draw_help_lists_its_exit_codes(capsys) -> None:
+    with pytest.raises(SystemExit):
+        main(["draw", "--help"])
+    assert "exit codes: 0 drawn; 1" in " ".join(capsys.readouterr().out.split())
+
+
+def test_a_demo_write_that_fails_is_one_line_and_exit_1(tmp_path: Path, monkeypatch, capsys):
+    from micrograd_notes import demo
+
+    def disk_full(model, path):
+        raise OSError(28, "No space left on device", str(path))
+
+    monkeypatch.setattr(demo, "save", disk_full)
+    code = main(
+        ["demo", "--out", str(tmp_path), "--steps", "2", "--samples", "10", "--no-progress"]
+    )
+    assert code == 1
+    err = capsys.readouterr().err
+    assert err == (
+        f"micrograd-notes demo: error: could not write {tmp_path / 'weights.json'}: "
+        "No space left on device\n"
+    )
 
 
 # ---- what the demo shows and says -------------------------------------------------------------
