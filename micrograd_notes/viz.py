@@ -475,12 +475,18 @@ class Trace:
     """The steps of one backward pass, with every node's grad after each step."""
 
     def __init__(
-        self, root: Value, nodes: list[Value], steps: list[Step], grads_after: list[list[float]]
+        self,
+        root: Value,
+        nodes: list[Value],
+        steps: list[Step],
+        grads_after: list[list[float]],
+        max_nodes: int = MAX_NODES,
     ) -> None:
         self.root = root
         self.nodes = nodes
         self.steps = steps
         self.grads_after = grads_after  # grads_after[k][i]: node i's grad after step k
+        self.max_nodes = max_nodes  # the limit it was traced under, so its frames draw too
 
     def name(self, i: int) -> str:
         """How the table names node i: its label, a constant's value, or an op and index."""
@@ -542,7 +548,12 @@ def trace_backward(root: Value, max_nodes: int = MAX_NODES) -> Trace:
     for leaf in leaves:
         leaf.grad = 0.0
     grads = [0.0] * len(nodes)
-    root.backward()
+    try:
+        root.backward()
+    except BaseException:  # an overflow (or Ctrl-C) mid-pass: the leaves get back what they had
+        for leaf, grad in zip(leaves, found):
+            leaf.grad = grad
+        raise
     if any(found):
         for leaf, grad in zip(leaves, found):
             leaf.grad = grad
@@ -560,7 +571,7 @@ def trace_backward(root: Value, max_nodes: int = MAX_NODES) -> Trace:
             grads[slot.parent] += slot.down_diff
         steps.append(Step(index[id(node)], node.op, node.label, node.grad, slots))
         grads_after.append(list(grads))
-    return Trace(root, nodes, steps, grads_after)
+    return Trace(root, nodes, steps, grads_after, max_nodes)
 
 
 def draw_steps(trace: Trace, rankdir: str = "LR") -> list[GraphView]:
@@ -579,6 +590,7 @@ def draw_steps(trace: Trace, rankdir: str = "LR") -> list[GraphView]:
                     grads=trace.grads_after[k],
                     current=trace.nodes[step.node],
                     title=title,
+                    max_nodes=trace.max_nodes,
                 )
             )
         )

@@ -584,3 +584,25 @@ def test_a_renderer_the_page_supplies_draws_the_view(in_browser) -> None:
     finally:
         viz.use_renderer(None)
     assert not viz.can_render_svg()  # None goes back to the machine's renderers: none here
+
+
+def test_a_trace_that_overflows_gives_the_leaves_their_grads_back() -> None:
+    x = Value(1e-200, "x")
+    (x * 3.0).backward()  # a first loss: x.grad = 3
+    out = x**-1  # 1e200 is finite; its derivative -x^-2 = -1e400 is not
+    with pytest.raises(OverflowError):
+        trace_backward(out)
+    assert x.grad == 3.0  # what it held before the trace, not 0
+
+
+def test_frames_draw_under_the_limit_the_trace_was_made_with() -> None:
+    out = Value(0.5, "x")
+    for _ in range(30):
+        out = out * 1.01 + 0.1  # about 120 nodes
+    trace = trace_backward(out, max_nodes=200)
+    assert trace.max_nodes == 200 and len(draw_steps(trace)) == len(trace.steps)
+    with pytest.raises(ValueError, match="max_nodes=50"):
+        trace_backward(out, max_nodes=50)
+    trace.max_nodes = 100  # the frames follow the trace's limit, not draw's default of 2000
+    with pytest.raises(ValueError, match="max_nodes=100"):
+        draw_steps(trace)
