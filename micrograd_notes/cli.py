@@ -163,7 +163,10 @@ def run_draw(args: argparse.Namespace) -> int:
     existed = args.output.exists()
     try:
         root = parse(args.expr, parse_assignments(args.values))
-        trace = trace_backward(root, max_nodes=max_nodes)  # runs backward(), records it
+        if args.trace:
+            trace = trace_backward(root, max_nodes=max_nodes)  # runs backward(), records it
+        else:
+            root.backward()  # draw() refuses a graph over the limit before laying it out
         view = draw(root, rankdir=args.rankdir, max_nodes=max_nodes)
         view.save(args.output)
     except (ExpressionError, ArithmeticError, ValueError, TypeError) as err:

@@ -268,8 +268,8 @@ class Value:
         PyTorch's ``gradient=``), the ``grad`` of every intermediate (non-leaf) node is reset
         first, and leaves *accumulate*: calling ``backward()`` twice doubles a leaf's grad.
         Clear leaves between steps with ``Module.zero_grad()`` or by setting ``grad = 0.0``.
-        The root is reset too, so ``out.grad = 5`` before ``backward()`` has no effect: pass
-        ``out.backward(5.0)`` instead.
+        A non-leaf root is reset too, so ``out.grad = 5`` before ``backward()`` has no
+        effect: pass ``out.backward(5.0)`` instead.
 
         A grad that overflows a float is an ``OverflowError`` naming the node and the gate
         whose backward rule sent it, raised when that node's turn comes, before the inf goes any
@@ -280,8 +280,14 @@ class Value:
         here; the optimizers refuse a non-finite grad before they step.)
         """
         seed = _seed(grad)
-        if self._gate is None:  # the root is itself a leaf: d(x)/dx = 1
-            self.grad += seed
+        if self._gate is None:  # the root is itself a leaf: d(x)/dx = 1, and leaves accumulate
+            total = self.grad + seed
+            if total - total:  # inf: see _overflow
+                raise OverflowError(
+                    f"backward: the grad of {_name(self)} overflows a float ({self.grad:g} + "
+                    f"{seed:g}); set its grad to 0.0 before trying again"
+                )
+            self.grad = total
             return
         order = _backward_order(self)  # parents before children
         for node in order:
@@ -377,7 +383,7 @@ def _overflow(gate: Gate, parents: tuple[Value, ...], data: float) -> OverflowEr
 
     A Value's data is finite from the start, and every gate here is finite on finite
     inputs unless a float overflows (1e308 * 10, or 1e308 - -1e308), so one check of the
-    output, in the three constructors every gate goes through, finds every overflow before
+    output, in the constructors every gate goes through, finds every overflow before
     an inf (or the nan that inf - inf makes later) gets into the graph. The check is
     ``data - data``, a subtraction and a truth test: no function call, because it runs for
     every node. With backward()'s check of each grad it costs about 1.2% of the instructions
@@ -538,8 +544,10 @@ class Gate:
                     f".data, got {type(data).__name__}"
                 )
             data = float(data)
-        if not math.isfinite(data):
-            raise ValueError(f"{self!r}: forward returned {data}, not a finite number")
+        if math.isnan(data):
+            raise ValueError(f"{self!r}: forward returned nan, not a number")
+        if math.isinf(data):  # an overflow, named as every built-in gate names one
+            raise _overflow(self, parents, data)
         if self.many or len(parents) > 2:
             return _node(data, self, None, None, parents)
         return _node(data, self, parents[0], parents[1] if len(parents) == 2 else None, ())

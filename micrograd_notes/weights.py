@@ -82,8 +82,10 @@ def save(model: Model, path: str | Path) -> None:
     # A fresh name each time ("x" mode refuses to reuse one), made by open() so the file gets
     # the usual permissions (a tempfile.mkstemp file would be private to its owner).
     temporary = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
+    file = open(temporary, "x", encoding="utf-8")  # noqa: SIM115 - outside the try: if this
+    # fails, the name was never ours to remove
     try:
-        with open(temporary, "x", encoding="utf-8") as file:
+        with file:
             file.write(text)
         os.replace(temporary, path)
     except BaseException:  # also Ctrl-C: never leave the temporary file behind

@@ -792,3 +792,24 @@ def test_training_on_the_fast_path_matches_the_default_path() -> None:
 
     # Each weight sums the same terms, perhaps in another order: equal up to rounding.
     assert train(fast=True) == pytest.approx(train(fast=False), rel=1e-12, abs=1e-15)
+
+
+def test_a_gate_of_your_own_that_overflows_is_named_like_a_built_in_one() -> None:
+    class Square(engine.Gate):
+        symbol = "square"
+
+        def forward(self, a: Value) -> float:
+            return a.data * a.data
+
+    with pytest.raises(OverflowError, match=r"square: .*overflows a float"):
+        Square()(Value(1e200))
+    with pytest.raises(OverflowError, match="overflows a float"):
+        _ = Value(1e200) * Value(1e200)  # the built-in gate: the same kind of error
+
+
+def test_a_leaf_roots_grad_that_overflows_is_an_error() -> None:
+    x = Value(1.0, "x")
+    x.grad = 1.7e308
+    with pytest.raises(OverflowError, match=r"backward: the grad of 'x'"):
+        x.backward(1e308)
+    assert x.grad == 1.7e308  # left as it was

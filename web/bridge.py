@@ -223,10 +223,11 @@ class Training:
         def at(lo: float, hi: float, i: int) -> float:
             return lo + (hi - lo) * (i + 0.5) / resolution  # the cell's centre
 
-        scores = [
-            [self.model([at(x0, x1, i), at(y0, y1, j)]).data for i in range(resolution)]
-            for j in range(resolution)
-        ]
+        with gc_paused():  # resolution² small graphs, each freed at once: no cycles to find
+            scores = [
+                [self.model([at(x0, x1, i), at(y0, y1, j)]).data for i in range(resolution)]
+                for j in range(resolution)
+            ]
         return {"x": [x0, x1], "y": [y0, y1], "scores": scores}
 
 
