@@ -308,186 +308,6 @@ class Value:
 dot = Value.dot
 
 
-_new_value = Value.__new__
-
-
-def _node(
-    data: float, gate: Gate | None, a: Value | None, b: Value | None, many: tuple[Value, ...]
-) -> Value:
-    """A new node, skipping the checks of ``Value()``: the engine's own constructor."""
-    out = _new_value(Value)
-    out.data = data
-    out.grad = 0.0
-    out.label = ""
-    out._gate = gate
-    out._a = a  # type: ignore[assignment]
-    out._b = b  # type: ignore[assignment]
-    out._many = many
-    if _taping and gate is not None and (tape := _open_tape()) is not None:
-        tape.append(out)  # a new inner node goes on this thread's open tape (see Tape)
-    return out
-
-
-# ``_node`` written out for one and for two parents: nearly every node is made by one of
-# these two, and one call fewer per node is 4% of building a large graph (callgrind).
-
-
-def _unary(gate: Gate, a: Value) -> Value:
-    """A new node: ``gate`` run forward on one parent."""
-    data = gate.forward(a)
-    if data - data:  # inf - inf and nan - nan are nan, x - x is 0.0: see _overflow
-        raise _overflow(gate, (a,), data)
-    out = _new_value(Value)
-    out.data = data
-    out.grad = 0.0
-    out.label = ""
-    out._gate = gate
-    out._a = a
-    out._b = None  # type: ignore[assignment]
-    out._many = ()
-    if _taping and (tape := _open_tape()) is not None:  # see Tape, at the end of this file
-        tape.append(out)
-    return out
-
-
-def _binary(gate: Gate, a: Value, b: Value) -> Value:
-    """A new node: ``gate`` run forward on two parents (every + and * comes here)."""
-    data = gate.forward(a, b)
-    if data - data:  # inf or nan: see _overflow
-        raise _overflow(gate, (a, b), data)
-    out = _new_value(Value)
-    out.data = data
-    out.grad = 0.0
-    out.label = ""
-    out._gate = gate
-    out._a = a
-    out._b = b
-    out._many = ()
-    if _taping and (tape := _open_tape()) is not None:  # see Tape, at the end of this file
-        tape.append(out)
-    return out
-
-
-def _apply(gate: Gate, parents: tuple[Value, ...]) -> Value:
-    """A new node: ``gate`` run forward on its parents, however many it takes."""
-    if gate.many or len(parents) > 2:
-        data = gate.forward(*parents)
-        if data - data:  # inf or nan: see _overflow
-            raise _overflow(gate, parents, data)
-        return _node(data, gate, None, None, parents)
-    return _unary(gate, *parents) if len(parents) == 1 else _binary(gate, *parents)
-
-
-def _overflow(gate: Gate, parents: tuple[Value, ...], data: float) -> OverflowError:
-    """The error for a gate whose output is not finite although its inputs are.
-
-    A Value's data is finite from the start, and every gate here is finite on finite
-    inputs unless a float overflows (1e308 * 10, or 1e308 - -1e308), so one check of the
-    output, in the constructors every gate goes through, finds every overflow before
-    an inf (or the nan that inf - inf makes later) gets into the graph. The check is
-    ``data - data``, a subtraction and a truth test: no function call, because it runs for
-    every node. With backward()'s check of each grad it costs about 1.2% of the instructions
-    of a demo training step (callgrind; README, "Numbers the engine is careful about").
-    """
-    xs = [p.data for p in parents]
-    if len(xs) == 2 and gate.symbol in ("+", "-", "*", "/", "**"):
-        what = f"{xs[0]!r} {gate.symbol} {xs[1]!r}"
-    else:
-        shown = ", ".join(map(repr, xs[:4])) + (", ..." if len(xs) > 4 else "")
-        what = f"{gate.symbol}({shown})"
-    if not all(map(math.isfinite, xs)):  # someone set .data to inf or nan by hand
-        return OverflowError(f"{gate.symbol}: {what} has a non-finite operand")
-    return OverflowError(f"{gate.symbol}: {what} overflows a float (the limit is ~1.8e308)")
-
-
-def _name(node: Value) -> str:
-    """How an error names a node: its label, or its gate, and its data."""
-    if node.label:
-        return f"{node.label!r} (data {node.data:.6g})"
-    kind = f"a {node.op} node" if node.op else "a constant leaf"
-    return f"{kind} (data {node.data:.6g})"
-
-
-def _grad_overflow(node: Value, order: list[Value]) -> OverflowError:
-    """The error for a grad found inf or nan at its node's turn in ``backward()``."""
-    users = [child for child in order if any(p is node for p in child.parents)]
-    senders = ", ".join(f"the {c.op} gate of {_name(c)}" for c in users[:3])
-    return OverflowError(
-        f"backward: the grad of {_name(node)} overflows a float ({node.grad}), sent by the "
-        f"backward rule of {senders or 'the seed'}. The grads are left part-way: "
-        "zero_grad() before the next try, and rescale the inputs or the loss"
-    )
-
-
-def _rule_overflow(node: Value) -> OverflowError:
-    """The error for a gate's backward rule that raised OverflowError itself."""
-    parents = ", ".join(_name(p) for p in node.parents[:3])
-    return OverflowError(
-        f"backward: the backward rule of the {node.op} gate overflows a float, from "
-        f"{_name(node)} with grad {node.grad:.6g} to {parents}. The grads are left "
-        "part-way: zero_grad() "
-        "before the next try, and rescale the inputs or the loss"
-    )
-
-
-def _as_float(data: object) -> float:
-    """Convert a real number to float; anything else is a TypeError that says what it got."""
-    if isinstance(data, Value):
-        raise TypeError("Value(...) got a Value; use that Value itself, or its .data")
-    if isinstance(data, numbers.Real):  # int, bool, float, Fraction, NumPy ints and floats
-        return float(data)
-    raise TypeError(f"Value data must be a real number, got {type(data).__name__}: {data!r}")
-
-
-def _compared(x: object) -> float | None:
-    """What a comparison compares: a Value's data or a real number; None for anything else."""
-    if isinstance(x, Value):
-        return x.data
-    if isinstance(x, numbers.Real):
-        return float(x)
-    return None
-
-
-def _seed(grad: object) -> float:
-    """backward()'s seed as a finite float, or an error that says what was passed."""
-    if isinstance(grad, Value) or not isinstance(grad, numbers.Real):
-        raise TypeError(f"backward: grad must be a real number, got {type(grad).__name__}")
-    seed = float(grad)
-    if not math.isfinite(seed):
-        raise ValueError(f"backward: grad must be finite, got {seed}")
-    return seed
-
-
-def _number(x: object, op: str) -> float:
-    """A plain operand as a float, or a TypeError naming the operation."""
-    if type(x) is float:
-        return x
-    if isinstance(x, numbers.Real) and not isinstance(x, Value):
-        return float(x)
-    raise TypeError(f"unsupported operand for {op}: Value and {type(x).__name__} ({x!r})")
-
-
-def _lift_tuple(items: list[Operand], op: str) -> tuple[Value, ...]:
-    """``_lift`` over a list, as a tuple; when all are Values (the usual case, as in a
-    neuron) that is checked in one C-level pass instead of a Python loop."""
-    if _ONLY_VALUE.issuperset(map(type, items)):
-        return tuple(items)  # type: ignore[arg-type]
-    return tuple(_lift(x, op) for x in items)
-
-
-_ONLY_VALUE = frozenset({Value})
-
-
-def _lift(x: Operand, op: str) -> Value:
-    """A Value as is; a plain number as a new constant leaf."""
-    if isinstance(x, Value):
-        return x
-    data = _number(x, op)
-    if not math.isfinite(data):
-        raise ValueError(f"{op}: operand must be finite, got {data}")
-    return _node(data, None, None, None, ())  # a constant leaf
-
-
 # ================================================================================================
 # The gates. Each one: the forward computation, then the local derivatives that send
 # down_diff = local_diff * up_diff into each parent. ``out.grad`` is the up_diff.
@@ -871,6 +691,193 @@ class Dot(Gate):
 ADD, SUB, MUL, DIV, NEG = Add(), Sub(), Mul(), Div(), Neg()
 POW, EXP, LOG, TANH, SIGMOID = Pow(), Exp(), Log(), Tanh(), Sigmoid()
 RELU, ABS, MAX, MIN, SUM, DOT = ReLU(), Abs(), Max(), Min(), Sum(), Dot()
+
+
+# ================================================================================================
+# How the engine makes nodes, and the errors that name what went wrong. Speed-only code lives
+# here, below the teaching path: the node constructors are written out by hand because
+# nearly every node goes through them (measurement notes beside each).
+# ================================================================================================
+
+
+_new_value = Value.__new__
+
+
+def _node(
+    data: float, gate: Gate | None, a: Value | None, b: Value | None, many: tuple[Value, ...]
+) -> Value:
+    """A new node, skipping the checks of ``Value()``: the engine's own constructor."""
+    out = _new_value(Value)
+    out.data = data
+    out.grad = 0.0
+    out.label = ""
+    out._gate = gate
+    out._a = a  # type: ignore[assignment]
+    out._b = b  # type: ignore[assignment]
+    out._many = many
+    if _taping and gate is not None and (tape := _open_tape()) is not None:
+        tape.append(out)  # a new inner node goes on this thread's open tape (see Tape)
+    return out
+
+
+# ``_node`` written out for one and for two parents: nearly every node is made by one of
+# these two, and one call fewer per node is 4% of building a large graph (callgrind).
+
+
+def _unary(gate: Gate, a: Value) -> Value:
+    """A new node: ``gate`` run forward on one parent."""
+    data = gate.forward(a)
+    if data - data:  # inf - inf and nan - nan are nan, x - x is 0.0: see _overflow
+        raise _overflow(gate, (a,), data)
+    out = _new_value(Value)
+    out.data = data
+    out.grad = 0.0
+    out.label = ""
+    out._gate = gate
+    out._a = a
+    out._b = None  # type: ignore[assignment]
+    out._many = ()
+    if _taping and (tape := _open_tape()) is not None:  # see Tape, at the end of this file
+        tape.append(out)
+    return out
+
+
+def _binary(gate: Gate, a: Value, b: Value) -> Value:
+    """A new node: ``gate`` run forward on two parents (every + and * comes here)."""
+    data = gate.forward(a, b)
+    if data - data:  # inf or nan: see _overflow
+        raise _overflow(gate, (a, b), data)
+    out = _new_value(Value)
+    out.data = data
+    out.grad = 0.0
+    out.label = ""
+    out._gate = gate
+    out._a = a
+    out._b = b
+    out._many = ()
+    if _taping and (tape := _open_tape()) is not None:  # see Tape, at the end of this file
+        tape.append(out)
+    return out
+
+
+def _apply(gate: Gate, parents: tuple[Value, ...]) -> Value:
+    """A new node: ``gate`` run forward on its parents, however many it takes."""
+    if gate.many or len(parents) > 2:
+        data = gate.forward(*parents)
+        if data - data:  # inf or nan: see _overflow
+            raise _overflow(gate, parents, data)
+        return _node(data, gate, None, None, parents)
+    return _unary(gate, *parents) if len(parents) == 1 else _binary(gate, *parents)
+
+
+def _overflow(gate: Gate, parents: tuple[Value, ...], data: float) -> OverflowError:
+    """The error for a gate whose output is not finite although its inputs are.
+
+    A Value's data is finite from the start, and every gate here is finite on finite
+    inputs unless a float overflows (1e308 * 10, or 1e308 - -1e308), so one check of the
+    output, in the constructors every gate goes through, finds every overflow before
+    an inf (or the nan that inf - inf makes later) gets into the graph. The check is
+    ``data - data``, a subtraction and a truth test: no function call, because it runs for
+    every node. With backward()'s check of each grad it costs about 1.2% of the instructions
+    of a demo training step (callgrind; README, "Numbers the engine is careful about").
+    """
+    xs = [p.data for p in parents]
+    if len(xs) == 2 and gate.symbol in ("+", "-", "*", "/", "**"):
+        what = f"{xs[0]!r} {gate.symbol} {xs[1]!r}"
+    else:
+        shown = ", ".join(map(repr, xs[:4])) + (", ..." if len(xs) > 4 else "")
+        what = f"{gate.symbol}({shown})"
+    if not all(map(math.isfinite, xs)):  # someone set .data to inf or nan by hand
+        return OverflowError(f"{gate.symbol}: {what} has a non-finite operand")
+    return OverflowError(f"{gate.symbol}: {what} overflows a float (the limit is ~1.8e308)")
+
+
+def _name(node: Value) -> str:
+    """How an error names a node: its label, or its gate, and its data."""
+    if node.label:
+        return f"{node.label!r} (data {node.data:.6g})"
+    kind = f"a {node.op} node" if node.op else "a constant leaf"
+    return f"{kind} (data {node.data:.6g})"
+
+
+def _grad_overflow(node: Value, order: list[Value]) -> OverflowError:
+    """The error for a grad found inf or nan at its node's turn in ``backward()``."""
+    users = [child for child in order if any(p is node for p in child.parents)]
+    senders = ", ".join(f"the {c.op} gate of {_name(c)}" for c in users[:3])
+    return OverflowError(
+        f"backward: the grad of {_name(node)} overflows a float ({node.grad}), sent by the "
+        f"backward rule of {senders or 'the seed'}. The grads are left part-way: "
+        "zero_grad() before the next try, and rescale the inputs or the loss"
+    )
+
+
+def _rule_overflow(node: Value) -> OverflowError:
+    """The error for a gate's backward rule that raised OverflowError itself."""
+    parents = ", ".join(_name(p) for p in node.parents[:3])
+    return OverflowError(
+        f"backward: the backward rule of the {node.op} gate overflows a float, from "
+        f"{_name(node)} with grad {node.grad:.6g} to {parents}. The grads are left "
+        "part-way: zero_grad() "
+        "before the next try, and rescale the inputs or the loss"
+    )
+
+
+def _as_float(data: object) -> float:
+    """Convert a real number to float; anything else is a TypeError that says what it got."""
+    if isinstance(data, Value):
+        raise TypeError("Value(...) got a Value; use that Value itself, or its .data")
+    if isinstance(data, numbers.Real):  # int, bool, float, Fraction, NumPy ints and floats
+        return float(data)
+    raise TypeError(f"Value data must be a real number, got {type(data).__name__}: {data!r}")
+
+
+def _compared(x: object) -> float | None:
+    """What a comparison compares: a Value's data or a real number; None for anything else."""
+    if isinstance(x, Value):
+        return x.data
+    if isinstance(x, numbers.Real):
+        return float(x)
+    return None
+
+
+def _seed(grad: object) -> float:
+    """backward()'s seed as a finite float, or an error that says what was passed."""
+    if isinstance(grad, Value) or not isinstance(grad, numbers.Real):
+        raise TypeError(f"backward: grad must be a real number, got {type(grad).__name__}")
+    seed = float(grad)
+    if not math.isfinite(seed):
+        raise ValueError(f"backward: grad must be finite, got {seed}")
+    return seed
+
+
+def _number(x: object, op: str) -> float:
+    """A plain operand as a float, or a TypeError naming the operation."""
+    if type(x) is float:
+        return x
+    if isinstance(x, numbers.Real) and not isinstance(x, Value):
+        return float(x)
+    raise TypeError(f"unsupported operand for {op}: Value and {type(x).__name__} ({x!r})")
+
+
+def _lift_tuple(items: list[Operand], op: str) -> tuple[Value, ...]:
+    """``_lift`` over a list, as a tuple; when all are Values (the usual case, as in a
+    neuron) that is checked in one C-level pass instead of a Python loop."""
+    if _ONLY_VALUE.issuperset(map(type, items)):
+        return tuple(items)  # type: ignore[arg-type]
+    return tuple(_lift(x, op) for x in items)
+
+
+_ONLY_VALUE = frozenset({Value})
+
+
+def _lift(x: Operand, op: str) -> Value:
+    """A Value as is; a plain number as a new constant leaf."""
+    if isinstance(x, Value):
+        return x
+    data = _number(x, op)
+    if not math.isfinite(data):
+        raise ValueError(f"{op}: operand must be finite, got {data}")
+    return _node(data, None, None, None, ())  # a constant leaf
 
 
 # ================================================================================================
