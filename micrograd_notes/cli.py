@@ -156,7 +156,7 @@ def _attached_output(item: str) -> bool:
 
 
 def run_draw(args: argparse.Namespace) -> int:
-    from micrograd_notes.expr import ExpressionError, parse, parse_assignments
+    from micrograd_notes.expr import INPUT_ERRORS, parse, parse_assignments
     from micrograd_notes.viz import MAX_NODES, RenderError, draw, trace_backward
 
     max_nodes = MAX_NODES if args.max_nodes is None else args.max_nodes
@@ -169,7 +169,7 @@ def run_draw(args: argparse.Namespace) -> int:
             root.backward()  # draw() refuses a graph over the limit before laying it out
         view = draw(root, rankdir=args.rankdir, max_nodes=max_nodes)
         view.save(args.output)
-    except (ExpressionError, ArithmeticError, ValueError, TypeError) as err:
+    except INPUT_ERRORS as err:
         # The engine's own errors (log of a negative, x / 0, an overflow, ...) are the
         # user's input too.
         print(f"micrograd-notes draw: error: {err}", file=sys.stderr)

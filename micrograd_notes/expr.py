@@ -44,6 +44,12 @@ class ExpressionError(ValueError):
     """An expression that cannot be built, with the reason in one line."""
 
 
+# What building and back-propagating a user's expression can raise because of the input
+# itself (a bad name, log of a negative, x / 0, an overflow): the CLI and the playground both
+# show these as one line, never as a traceback.
+INPUT_ERRORS = (ExpressionError, ArithmeticError, ValueError, TypeError)
+
+
 def _too_deep(limit: str = f"{MAX_DEPTH} levels") -> ExpressionError:
     return ExpressionError(f"the expression is nested too deeply (limit {limit})")
 

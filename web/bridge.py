@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from urllib.parse import parse_qsl, quote
 
 from micrograd_notes import Tape, gc_paused, viz
-from micrograd_notes.expr import ExpressionError, parse, parse_assignments
+from micrograd_notes.expr import INPUT_ERRORS, parse, parse_assignments
 from micrograd_notes.losses import accuracy, hinge, l2
 from micrograd_notes.nn import MLP
 from micrograd_notes.optim import SGD
@@ -22,7 +22,7 @@ EXAMPLE_QUERY = "?expr=tanh(x*w%20%2B%20b)&x=2&w=-3&b=6.88"  # a neuron, as in t
 
 # The errors that the CLI's `draw` reports as one line: bad expressions, the engine's own
 # refusals (log of a negative, x / 0, a graph over the drawing limit), rendering failures.
-USER_ERRORS = (ExpressionError, ArithmeticError, ValueError, TypeError, viz.RenderError)
+USER_ERRORS = (*INPUT_ERRORS, viz.RenderError)  # the CLI's input errors, and a failed render
 
 
 # ---- the link: expression and values in the URL query ---------------------------------------
