@@ -25,7 +25,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import interleaved, median_ms, python_line, table
+from common import interleaved, median_ms, paused, python_line, table
 
 from micrograd_notes import Value
 
@@ -100,14 +100,6 @@ def run_dag_tape(leaves: list[float], recipe: list[tuple[int, int, int]]) -> flo
     # is still paused (a graph alive when it comes back costs it a pass over every node).
     with gc_paused(), Tape():
         return run_dag_values(Value, leaves, recipe)
-
-
-def paused(run: Callable[[], float]) -> float:
-    """``run()`` with the cyclic garbage collector switched off."""
-    from micrograd_notes import gc_paused
-
-    with gc_paused():
-        return run()
 
 
 def run_dag_floats(leaves: list[float], recipe: list[tuple[int, int, int]]) -> float:

@@ -23,11 +23,10 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import interleaved, median_ms, python_line, table
+from common import interleaved, median_ms, paused, python_line, table
 
 from micrograd_notes.data import make_moons
 
@@ -149,12 +148,6 @@ class FloatMLP:
                 loss += ALPHA * bias * bias
                 b[j] = bias - LR * (g[j] + 2.0 * ALPHA * bias)
         return loss
-
-
-def paused(run: Callable[[], object]) -> object:
-    """``run()`` with the cyclic garbage collector switched off."""
-    with gc_paused():
-        return run()
 
 
 def micrograd_model(model: MLP):

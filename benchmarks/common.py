@@ -7,6 +7,9 @@ import platform
 import statistics
 import time
 from collections.abc import Callable
+from typing import TypeVar
+
+T = TypeVar("T")
 
 
 def interleaved(
@@ -53,3 +56,11 @@ def python_line() -> str:
     (Python 3.13 runs young collections every 2,000 allocations instead of every 700, which
     helps an engine that allocates many objects per node the most)."""
     return f"Python {platform.python_version()}, gc thresholds {gc.get_threshold()}"
+
+
+def paused(run: Callable[[], T]) -> T:
+    """``run()`` with the cyclic garbage collector switched off (micrograd's fairest case)."""
+    from micrograd_notes import gc_paused
+
+    with gc_paused():
+        return run()
