@@ -6,7 +6,7 @@
 #       extension: .py
 #       format_name: percent
 #       format_version: '1.3'
-#       jupytext_version: 1.19.6
+#       jupytext_version: 1.19.7
 #   kernelspec:
 #     display_name: Python 3
 #     language: python
@@ -14,7 +14,7 @@
 # ---
 
 # %% [markdown]
-# # 5. From scalars to matrices
+# # 8. From scalars to matrices
 #
 # **Question:** the engine works one number at a time; real libraries work on whole matrices.
 # Are they computing the same thing?

@@ -6,7 +6,7 @@
 #       extension: .py
 #       format_name: percent
 #       format_version: '1.3'
-#       jupytext_version: 1.19.6
+#       jupytext_version: 1.19.7
 #   kernelspec:
 #     display_name: Python 3
 #     language: python
@@ -14,7 +14,7 @@
 # ---
 
 # %% [markdown]
-# # 8. The backward pass is a network too
+# # 7. The backward pass is a network too
 #
 # **Question:** what does the backward pass of a network look like, and why does it cost no
 # more than the forward pass?

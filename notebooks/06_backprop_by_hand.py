@@ -6,7 +6,7 @@
 #       extension: .py
 #       format_name: percent
 #       format_version: '1.3'
-#       jupytext_version: 1.19.6
+#       jupytext_version: 1.19.7
 #   kernelspec:
 #     display_name: Python 3
 #     language: python
@@ -14,7 +14,7 @@
 # ---
 
 # %% [markdown]
-# # 4. Backpropagation by hand
+# # 6. Backpropagation by hand
 #
 # **Question:** can we write every gradient of a small network ourselves, one number at a
 # time, and get exactly what the engine gets?

@@ -6,7 +6,7 @@
 #       extension: .py
 #       format_name: percent
 #       format_version: '1.3'
-#       jupytext_version: 1.19.6
+#       jupytext_version: 1.19.7
 #   kernelspec:
 #     display_name: Python 3
 #     language: python
@@ -14,7 +14,7 @@
 # ---
 
 # %% [markdown]
-# # 1. Derivatives and the chain rule
+# # 0. Derivatives and the chain rule
 #
 # **Question:** if we nudge an input a little, how much does the output move?
 # That ratio, in the limit of a tiny nudge, is the derivative. Backpropagation is nothing more

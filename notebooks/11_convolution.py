@@ -6,7 +6,7 @@
 #       extension: .py
 #       format_name: percent
 #       format_version: '1.3'
-#       jupytext_version: 1.19.6
+#       jupytext_version: 1.19.7
 #   kernelspec:
 #     display_name: Python 3
 #     language: python
@@ -14,7 +14,7 @@
 # ---
 
 # %% [markdown]
-# # 10. Convolution
+# # 11. Convolution
 #
 # **Question:** a convolution layer slides one small kernel over its whole input. How do the
 # gradients flow back through it, to the kernel and to the input?

@@ -6,7 +6,7 @@
 #       extension: .py
 #       format_name: percent
 #       format_version: '1.3'
-#       jupytext_version: 1.19.6
+#       jupytext_version: 1.19.7
 #   kernelspec:
 #     display_name: Python 3
 #     language: python
@@ -14,7 +14,7 @@
 # ---
 
 # %% [markdown]
-# # 9. Softmax and cross-entropy
+# # 5. Softmax and cross-entropy
 #
 # **Question:** what is the gradient of a softmax, why does cross-entropy on top of it make
 # that gradient collapse to the simple p − y, and how do we compute it without overflowing?

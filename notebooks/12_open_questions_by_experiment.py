@@ -6,7 +6,7 @@
 #       extension: .py
 #       format_name: percent
 #       format_version: '1.3'
-#       jupytext_version: 1.19.6
+#       jupytext_version: 1.19.7
 #   kernelspec:
 #     display_name: Python 3
 #     language: python
@@ -14,7 +14,7 @@
 # ---
 
 # %% [markdown]
-# # 11. The notes' open questions, answered by experiment
+# # 12. The notes' open questions, answered by experiment
 #
 # **Question:** the study notes end with questions they leave open. How should the weights
 # start, and what if they start large? Why normalise the inputs? Why is ReLU'(0) taken as 0,
