@@ -291,20 +291,30 @@ def test_fuzz_a_field_replaced_by_anything(tmp_path_factory, key: str, value) ->
     _load_outcome(path)
 
 
+GOOD_FILES = {
+    ".json": lambda: json.dumps(to_dict(MLP(2, [3, 1], seed=1)), indent=1).encode(),
+    ".safetensors": lambda: safetensors.numpy.save(*weights.to_tensors(MLP(2, [3, 1], seed=1))),
+}
+
+
+@pytest.mark.parametrize("suffix", GOOD_FILES)
 @settings(max_examples=300, deadline=None)
-@given(st.integers(0, 2000), st.binary(max_size=8), st.integers(0, 8))
-def test_fuzz_mutated_bytes(tmp_path_factory, at: int, insert: bytes, cut: int) -> None:
-    good = json.dumps(to_dict(MLP(2, [3, 1], seed=1)), indent=1).encode()
-    at = min(at, len(good))
-    path = tmp_path_factory.mktemp("fuzz") / "w.json"
+@given(st.floats(0, 1), st.binary(max_size=8), st.integers(0, 8))
+def test_fuzz_mutated_bytes(
+    tmp_path_factory, suffix, where: float, insert: bytes, cut: int
+) -> None:
+    good = GOOD_FILES[suffix]()
+    at = int(where * len(good))
+    path = tmp_path_factory.mktemp("fuzz") / f"w{suffix}"
     path.write_bytes(good[:at] + insert + good[at + cut :])
     _load_outcome(path)
 
 
+@pytest.mark.parametrize("suffix", GOOD_FILES)
 @settings(max_examples=100, deadline=None)
 @given(st.binary(max_size=200))
-def test_fuzz_random_bytes(tmp_path_factory, content: bytes) -> None:
-    path = tmp_path_factory.mktemp("fuzz") / "w.json"
+def test_fuzz_random_bytes(tmp_path_factory, suffix: str, content: bytes) -> None:
+    path = tmp_path_factory.mktemp("fuzz") / f"w{suffix}"
     path.write_bytes(content)
     _load_outcome(path)
 
@@ -574,25 +584,6 @@ def test_from_tensors_checks_arrays_given_in_memory() -> None:
     tensors["0.bias"] = [0.0, 0.0, 0.0]  # type: ignore[assignment]
     with pytest.raises(WeightsFileError, match=r"tensor '0\.bias' must be float64, got list"):
         weights.from_tensors(tensors, metadata)
-
-
-@settings(max_examples=200, deadline=None)
-@given(st.integers(0, 600), st.binary(max_size=8), st.integers(0, 8))
-def test_fuzz_mutated_safetensors_bytes(tmp_path_factory, at: int, insert: bytes, cut: int) -> None:
-    tensors, metadata = weights.to_tensors(MLP(2, [3, 1], seed=1))
-    good = safetensors.numpy.save(tensors, metadata=metadata)
-    at = min(at, len(good))
-    path = tmp_path_factory.mktemp("fuzz") / "w.safetensors"
-    path.write_bytes(good[:at] + insert + good[at + cut :])
-    _load_outcome(path)
-
-
-@settings(max_examples=100, deadline=None)
-@given(st.binary(max_size=200))
-def test_fuzz_random_safetensors_bytes(tmp_path_factory, content: bytes) -> None:
-    path = tmp_path_factory.mktemp("fuzz") / "w.safetensors"
-    path.write_bytes(content)
-    _load_outcome(path)
 
 
 @settings(max_examples=200, deadline=None)
