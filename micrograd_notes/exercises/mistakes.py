@@ -111,7 +111,7 @@ def shape_problem(
             f"the batch (axis 0) that gives {want}"
         )
     if got.ndim == 0 and want:
-        return f"{name} is a single number; expected shape {want}: summed over every axis?"
+        return f"{name} is a single number; expected shape {want}"
     return f"{name} has shape {got.shape}; expected {want}" + (
         f", the shape of {like}" if like else ""
     )
