@@ -79,8 +79,13 @@ def judge(answer: Any) -> None:
             suspects=[
                 Suspect(
                     expected[1][::-1],
-                    "dk is flipped: dk[j] = Σ_i x[i + j]·dy[i], x slid under dy with no flip",
-                )
+                    "dk is reversed: dk[j] = Σ_i x[i + j]·dy[i], x slid under dy with no flip",
+                ),
+                Suspect(
+                    np.convolve(x, dy, mode="valid"),
+                    "dk slides a flipped dy (a convolution): dk[j] = Σ_i x[i + j]·dy[i] slides "
+                    "dy as it is (a correlation)",
+                ),
             ],
             like="k",
         )

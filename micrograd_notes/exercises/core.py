@@ -31,6 +31,7 @@ import sysconfig
 import threading
 import traceback
 import warnings
+from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -368,13 +369,11 @@ def call(function: Any, *args: Any, what: str) -> Any:
     except (KeyboardInterrupt, TimeUp):
         raise
     except BaseException as error:  # SystemExit too: a learner's exit() must not end the check
-        advice = ""
+        said = describe_error(error)
         if isinstance(error, RecursionError):
-            advice = " (too deep for recursion: walk it with a loop and a list as a stack)"
+            said = "RecursionError (too deep for recursion: use a loop and a list as a stack)"
         # `from error`: a checker may look at what was raised (mistake.__cause__).
-        raise Wrong(
-            f"{what} raised {describe_error(error)}{advice}{learner_line(error)}"
-        ) from error
+        raise Wrong(f"{what} raised {said}{learner_line(error)}") from error
 
 
 def call_answer(function: Any, *args: Any, what: str) -> Any:
@@ -387,11 +386,15 @@ def call_answer(function: Any, *args: Any, what: str) -> Any:
 
 
 def learner_line(error: BaseException) -> str:
-    """`` at line 3: dW = X @ dY``: the last line of the traceback in the learner's code."""
+    """`` at line 3: dW = X @ dY``: the last line of the traceback in the learner's code (for
+    a RecursionError, the line that recurses)."""
     frames = [f for f in traceback.extract_tb(error.__traceback__) if _learners(f.filename)]
     if not frames:
         return ""
     last = frames[-1]
+    if isinstance(error, RecursionError):  # the line that recurses: the one most repeated
+        lines = Counter((f.filename, f.lineno) for f in frames)
+        last = next(f for f in frames if (f.filename, f.lineno) == lines.most_common(1)[0][0])
     where = f"line {last.lineno}"
     if last.filename.startswith("<cell "):  # a notebook's cell, as the runner names it
         where = f"{last.filename[1:-1]}, {where}"

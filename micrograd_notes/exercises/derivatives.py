@@ -72,6 +72,8 @@ def _plain(g: Callable[[list[Value]], Value]) -> Callable[[Sequence[float]], flo
 
     def f(xs: Sequence[float]) -> float:
         """f(xs): a float, for a list of floats."""
+        if not isinstance(xs, (list, tuple, np.ndarray)):
+            raise TypeError(f"f takes one argument, the list of every x; got {describe(xs)}")
         return g([Value(x) for x in xs]).data
 
     return f
