@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from helpers import notebook_headings, notebook_source, solution_leaks
 
-from micrograd_notes import Value
+from micrograd_notes import Gate, Value
 from micrograd_notes.exercises import Exercise, catalog, choice, code, core, exercise, number
 from micrograd_notes.exercises.core import MODULES, Wrong, agrees, call, describe, is_stub
 
@@ -325,10 +325,10 @@ def test_is_stub_knows_a_starter_from_an_answer() -> None:
 
 def test_a_checker_that_fails_on_an_odd_answer_still_answers_in_one_line() -> None:
     def judge(answer) -> None:
-        len(answer)  # a checker bug: TypeError on an int
+        len(answer)  # a checker bug: TypeError on a function
 
     ex = code("c", "00", "", starter="", solution=1, judge=judge, section="S")
-    problem = ex.problem(3) or ""
+    problem = ex.problem(lambda: 3) or ""
     assert problem.startswith("could not check this answer (TypeError")
 
 
@@ -414,3 +414,47 @@ def test_an_unknown_name_is_a_key_error_naming_the_close_ones() -> None:
     with pytest.raises(KeyError, match="no exercise is named 42"):
         exercise(42)  # type: ignore[arg-type]
     assert exercise("linear_backward").name == "linear_backward"
+
+
+def raises(*args):
+    raise RuntimeError("x" * 10**6)
+
+
+def loops(*args):
+    while True:
+        pass
+
+
+HOSTILE = {
+    "raises": raises,
+    "a-string": lambda *args: "x" * 10**6,
+    "a-huge-list": lambda *args: [0] * 10**6,
+    "a-nested-list": lambda *args: [[[0] * 1000] * 1000],
+    "no-arguments": lambda: None,
+    "an-int": 42,
+    "none": None,
+    "a-class": dict,
+    "exits": lambda *args: exit(1),
+}
+
+
+@pytest.mark.parametrize("name", HOSTILE)
+@pytest.mark.parametrize(
+    "ex", [ex for ex in catalog().values() if ex.kind == "code"], ids=lambda ex: ex.name
+)
+def test_every_code_checker_answers_a_hostile_answer_in_one_short_line(ex, name, capsys) -> None:
+    assert ex.check(HOSTILE[name]) is False
+    out = capsys.readouterr().out
+    assert out.count("\n") == 1 and len(out) <= 320, out
+
+
+@pytest.mark.parametrize(
+    "ex", [ex for ex in catalog().values() if ex.kind == "code"], ids=lambda ex: ex.name
+)
+def test_every_code_checker_stops_an_endless_loop(ex, monkeypatch) -> None:
+    monkeypatch.setattr(core, "TIME_LIMIT", 0.2)
+    if ex.name == "gate_backward":
+        answer = type("Softplus", (Gate,), {"forward": loops, "backward": loops})
+    else:
+        answer = loops
+    assert ex.problem(answer) == "the check took longer than 0.2 s: does your code loop forever?"

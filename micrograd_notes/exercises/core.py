@@ -254,6 +254,8 @@ def code(
     ``answer_name`` is the name the answer is defined under, if not ``name`` (a class)."""
 
     def full_judge(answer: Any) -> None:
+        if not callable(answer):
+            raise Wrong(f"expected your {answer_name or name}, got {describe(answer)}", "")
         if is_stub(answer):
             raise NotAnswered(f"write the body of {answer_name or name} (it is still ...)")
         judge(answer)
@@ -442,6 +444,7 @@ def time_limit(seconds: float) -> Iterator[None]:
 _short = reprlib.Repr()
 _short.maxstring = _short.maxother = _short.maxlong = 40
 _short.maxlist = _short.maxtuple = _short.maxdict = _short.maxset = 6
+_short.maxlevel = 2
 
 
 def describe(value: Any) -> str:
