@@ -95,7 +95,7 @@ EXERCISES = [
     code(
         "conv1d_backward",
         NOTEBOOK,
-        "the gradients of a 1-D convolution, for its input and its kernel",
+        "the gradients of a 1-D convolution, for x and for k",
         starter=STARTER,
         solution=conv1d_backward,
         judge=judge,
