@@ -329,14 +329,15 @@ def run_exercises(args: argparse.Namespace) -> int:
         return 130
     if report.error:
         print(f"{who}: the code in {args.path} stopped: {report.error}", file=sys.stderr)
-    if not report.grades:
+    elif not report.grades:
         print(
             f"{who}: error: no exercises in {args.path}: its name starts with no notebook's "
             f"number and it defines no answer (`{who}` lists their names)",
             file=sys.stderr,
         )
-        return 3 if report.error else 2
-    print(format_report(args.path, report))
+        return 2
+    if report.grades:
+        print(format_report(args.path, report))
     if report.error:
         return 3
     return 0 if all(grade.status == "right" for _, grade in report.grades) else 1

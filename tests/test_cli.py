@@ -616,3 +616,47 @@ def test_exercises_help_lists_its_exit_codes(capsys) -> None:
     text = " ".join(capsys.readouterr().out.split())
     for code in ["0 every exercise right", "1 an exercise wrong", "2 bad input", "3 the file's"]:
         assert code in text
+
+
+def test_a_run_that_dies_is_one_line_with_its_exit_code(tmp_path, capsys) -> None:
+    path = tmp_path / "answers.py"
+    path.write_text("import os, sys\nprint('last words', file=sys.stderr)\nos._exit(7)\n")
+    assert main(["exercises", str(path)]) == 3
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err == (
+        f"micrograd-notes exercises: the code in {path} stopped: the run ended with exit code 7: "
+        "last words\n"
+    )
+
+
+def test_a_python_file_keeps_its_percent_lines_and_names_its_own_lines(tmp_path, capsys):
+    path = tmp_path / "11_answers.py"
+    path.write_text("x = 10\ny = (x\n% 3)\nz = y / 0\n")
+    assert main(["exercises", str(path)]) == 3
+    captured = capsys.readouterr()
+    assert "stopped: ZeroDivisionError: division by zero at line 4: z = y / 0" in captured.err
+    assert "not answered yet  11 code    conv1d_backward" in captured.out
+
+
+def test_ctrl_c_while_checking_stops_the_run_and_exits_130(tmp_path, monkeypatch, capsys) -> None:
+    started = []
+
+    class Interrupted(subprocess.Popen):
+        """The run, with Ctrl-C pressed while the command waits for it."""
+
+        def __init__(self, *args, **kwargs) -> None:
+            super().__init__(*args, **kwargs)
+            started.append(self)
+
+        def wait(self, timeout=None):
+            if timeout is not None:
+                raise KeyboardInterrupt
+            return super().wait()
+
+    monkeypatch.setattr(subprocess, "Popen", Interrupted)
+    path = tmp_path / "answers.py"
+    path.write_text("import time\ntime.sleep(60)\n")
+    assert main(["exercises", str(path)]) == 130
+    assert capsys.readouterr().err == "micrograd-notes exercises: interrupted\n"
+    assert started[0].returncode == -signal.SIGKILL  # stopped, not left running

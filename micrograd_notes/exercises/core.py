@@ -138,7 +138,9 @@ class Exercise:
                 "wrong",
                 f"the check took longer than {TIME_LIMIT:g} s: does your code loop forever?",
             )
-        except Exception as error:  # an answer of a form no checker foresaw: still one line
+        except KeyboardInterrupt:
+            raise
+        except BaseException as error:  # an answer of a form no checker foresaw: one line too
             return Grade(
                 "wrong", one_line(f"could not check this answer ({describe_error(error)})")
             )
@@ -414,7 +416,8 @@ _NOT_LEARNERS = tuple(
 
 
 def _learners(filename: str) -> bool:
-    return not filename.startswith(("<frozen", *_NOT_LEARNERS))
+    installed = f"{os.sep}site-packages{os.sep}" in filename or "dist-packages" in filename
+    return not installed and not filename.startswith(("<frozen", *_NOT_LEARNERS))
 
 
 @contextmanager

@@ -98,23 +98,29 @@ def grade_file(path: Path, timeout: float = 120.0) -> Report:
         payload.write_text(json.dumps({"cells": cells, "notebook": notebook_of(path)}))
         env = {**os.environ, "MPLBACKEND": "Agg", "PYTHONDONTWRITEBYTECODE": "1"}
         command = [sys.executable, "-m", __name__, str(payload), str(result)]
-        child = subprocess.Popen(
-            command,
-            cwd=path.resolve().parent,  # so the code finds the files next to it, as in Jupyter
-            env=env,
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            start_new_session=True,  # one process group: a timeout stops its children too
-        )
-        try:
-            _, stderr = child.communicate(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            _stop(child)
-            raise TimeoutError(f"{path} did not finish within {timeout:g} s") from None
-        if not result.exists():
-            last = stderr.decode(errors="replace").strip().splitlines()[-1:] or [""]
-            return Report(error=f"the run stopped (exit code {child.returncode}) {last[0][:120]}")
+        with open(Path(scratch, "stderr.txt"), "w+b") as stderr:
+            child = subprocess.Popen(
+                command,
+                cwd=path.resolve().parent,  # the code finds the files next to it, as in Jupyter
+                env=env,
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=stderr,
+                start_new_session=True,  # one process group: stopping it stops its children
+            )
+            try:
+                child.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                _stop(child)
+                raise TimeoutError(f"{path} did not finish within {timeout:g} s") from None
+            except KeyboardInterrupt:  # its own session does not see the terminal's Ctrl-C
+                _stop(child)
+                raise
+            if not result.exists():  # it died: os._exit(), a crash, out of memory
+                stderr.seek(max(0, stderr.seek(0, os.SEEK_END) - 4096))
+                last = stderr.read().decode(errors="replace").strip().splitlines()[-1:]
+                said = f": {last[0][:120]}" if last else ""
+                return Report(error=f"the run ended with exit code {child.returncode}{said}")
         found = json.loads(result.read_text())
     report = Report(error=found["error"])
     for name, status, message in found["grades"]:
@@ -166,13 +172,14 @@ def _run_and_grade(cells: list[tuple[str, str]], notebook: str | None) -> dict[s
     namespace: dict[str, Any] = {"__name__": "__main__", "display": lambda *a, **k: None}
     error = None
     for label, source in cells:
-        filename = f"<{label}>" if label.startswith("cell ") else label
-        source = _without_magics(source)
+        is_cell = label.startswith("cell ")
+        filename = f"<{label}>" if is_cell else label
+        source = _without_magics(source) if is_cell else source
         linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
         try:
             exec(compile(source, filename, "exec"), namespace)
         except SyntaxError as err:
-            cell = f"{label}, " if label.startswith("cell ") else ""
+            cell = f"{label}, " if is_cell else ""
             error = f"SyntaxError: {err.msg} at {cell}line {err.lineno}"
             break
         except KeyboardInterrupt:
