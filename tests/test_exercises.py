@@ -58,6 +58,8 @@ def test_agreement_is_one_unit_of_the_4th_significant_figure() -> None:
     assert agrees(1234.0, 1234.4) and agrees(1235.0, 1234.4) and not agrees(1236.0, 1234.4)
     assert agrees(9.9996, 10.0) and agrees(-2.5e-7, -2.5004e-7)
     assert agrees(0.0, 0.0) and agrees(1e-12, 0.0) and not agrees(1e-3, 0.0)
+    assert agrees(0.0, 5.551115123125783e-17)  # zero but for rounding
+    assert not agrees(0.0, 3e-9) and agrees(0.0, 3e-9, abs_tol=1e-8)
     assert agrees(70, 70) and not agrees(70.5, 70)
 
 

@@ -60,9 +60,11 @@ class Exercise:
     ``core.Exercise``; it takes this name when the legacy spelling is deleted.)"""
 
     @staticmethod
-    def number(question: str, expected: float, *, hint: str = "", **_: Any) -> core.Exercise:
-        """LEGACY: a number exercise named by its question (old tolerances are ignored)."""
-        return number(question, "", question, expected, section="", hint=hint)
+    def number(
+        question: str, expected: float, *, hint: str = "", abs_tol: float = 1e-12, **_: Any
+    ) -> core.Exercise:
+        """LEGACY: a number exercise named by its question (rel_tol is ignored: 4 figures)."""
+        return number(question, "", question, expected, section="", hint=hint, abs_tol=abs_tol)
 
     @staticmethod
     def choice(

@@ -178,12 +178,13 @@ def number(
     mistakes: Mapping[float, str] | None = None,
     hint: str = "",
     figures: int = SIGNIFICANT_FIGURES,
+    abs_tol: float = 1e-12,
 ) -> Exercise:
     """A number exercise: right when the answer agrees with ``expected`` to ``figures``
     significant figures. ``mistakes`` maps likely wrong values to what they mean ("that is
     the one-sided difference"); ``hint`` is said after any other wrong answer, and like every
-    message must not state the answer. Compute ``expected`` in the module, never type it in a
-    notebook."""
+    message must not state the answer. ``abs_tol``: any answer this close is right too. Compute
+    ``expected`` in the module, never type it in a notebook."""
     expected = float(expected)
     if not math.isfinite(expected):
         raise ValueError(f"exercise {name!r}: the expected value must be finite, got {expected}")
@@ -191,10 +192,10 @@ def number(
 
     def judge(answer: Any) -> None:
         given = as_number(answer)
-        if agrees(given, expected, figures):
+        if agrees(given, expected, figures, abs_tol):
             return
         for value, meaning in known.items():
-            if agrees(given, value, figures):
+            if agrees(given, value, figures, abs_tol):
                 raise Wrong(f"{given:.6g}: {meaning}")
         direction = "too high" if given > expected else "too low"
         raise Wrong(f"{given:.6g} is {direction}" + (f"; hint: {hint}" if hint else ""))
@@ -329,11 +330,16 @@ def as_number(answer: Any) -> float:
     return given
 
 
-def agrees(given: float, expected: float, figures: int = SIGNIFICANT_FIGURES) -> bool:
+def agrees(
+    given: float, expected: float, figures: int = SIGNIFICANT_FIGURES, abs_tol: float = 1e-12
+) -> bool:
     """True when ``given`` is ``expected`` to ``figures`` significant figures: within one unit
-    of the last of them, so a value rounded or worked out from printed digits passes."""
+    of the last of them, so a value rounded or worked out from printed digits passes. Within
+    ``abs_tol`` always: a value that is zero but for rounding (5.6e-17) accepts 0."""
+    if abs(given - expected) <= abs_tol:
+        return True
     if expected == 0.0:
-        return abs(given) <= 1e-9
+        return False
     unit = 10.0 ** (math.floor(math.log10(abs(expected))) - figures + 1)
     return abs(given - expected) <= unit * (1 + 1e-9)
 
