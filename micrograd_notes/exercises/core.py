@@ -429,22 +429,27 @@ def _learners(filename: str) -> bool:
 @contextmanager
 def time_limit(seconds: float) -> Iterator[None]:
     """Raise ``TimeUp`` in the block after ``seconds``, where a timer signal can (the main
-    thread of a POSIX Python); elsewhere the block runs unbounded."""
-    usable = hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
-    if not usable or signal.getitimer(signal.ITIMER_REAL)[0] > 0:  # someone else's timer runs
+    thread of a POSIX Python); elsewhere (Windows, a browser, a thread) the block runs
+    unbounded."""
+    try:
+        if threading.current_thread() is not threading.main_thread():
+            raise ValueError("timer signals reach only the main thread")
+        if signal.getitimer(signal.ITIMER_REAL)[0] > 0:
+            raise ValueError("a timer of someone else's is running")
+        previous = signal.signal(signal.SIGALRM, _ring)
+    except (AttributeError, OSError, ValueError):
         yield
         return
-
-    def ring(signum: int, frame: Any) -> None:
-        raise TimeUp
-
-    previous = signal.signal(signal.SIGALRM, ring)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
     try:
+        signal.setitimer(signal.ITIMER_REAL, seconds)
         yield
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+
+
+def _ring(signum: int, frame: Any) -> None:
+    raise TimeUp
 
 
 # ---- short messages --------------------------------------------------------------------------
