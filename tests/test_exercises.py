@@ -347,15 +347,21 @@ def test_describe_never_raises_and_stays_short() -> None:
 # ---- the catalogue ---------------------------------------------------------------------------
 
 
-def test_the_catalogue_is_in_course_order_with_unique_names() -> None:
+def test_the_catalogue_is_in_course_order_and_refuses_a_name_twice(monkeypatch) -> None:
     exercises = catalog()
-    assert list(exercises)[:0] == [] and exercises
     prefixes = [ex.notebook for ex in exercises.values()]
     assert prefixes == sorted(prefixes)
     assert all(name == ex.name for name, ex in exercises.items())
     assert all(re.fullmatch(r"\d\d", ex.notebook) for ex in exercises.values())
     assert {"numerical_gradient", "gate_backward", "topological_order", "softmax_ce_backward",
             "linear_backward", "conv1d_backward"} <= set(exercises)  # fmt: skip
+    from micrograd_notes.exercises import convolution
+
+    monkeypatch.setattr(
+        convolution, "EXERCISES", [*convolution.EXERCISES, exercises["numerical_gradient"]]
+    )
+    with pytest.raises(ValueError, match="two exercises are named 'numerical_gradient'"):
+        catalog()
 
 
 def test_each_module_holds_the_exercises_of_its_own_notebook() -> None:

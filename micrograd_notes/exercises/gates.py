@@ -136,7 +136,7 @@ EXERCISES = [
     code(
         "gate_backward",
         NOTEBOOK,
-        "softplus as a Gate: forward and backward",
+        "softplus as a Gate: a class Softplus with forward and backward",
         starter=STARTER,
         solution=Softplus,
         judge=judge,
