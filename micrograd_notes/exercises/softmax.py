@@ -51,7 +51,9 @@ def _suspects(scores: Array, y: NDArray[np.int64]) -> list[Suspect]:
     p = _softmax(scores, axis=1)
     onehot = np.eye(classes)[y]
     suspects = [
-        Suspect(p - onehot, f"dscores is N = {n} times too big: a missing 1/N (a mean's)"),
+        Suspect(
+            p - onehot, f"dscores is N = {n} times too big: a missing 1/N (the loss is a mean)"
+        ),
         Suspect((onehot - p) / n, "dscores is y - p: the gradient is p - y (a sign flip)"),
         Suspect(p / n, "dscores is p / N: subtract 1 at each row's true class, (p - y) / N"),
         Suspect(
