@@ -1,4 +1,5 @@
-"""The ``micrograd-notes`` command: ``demo`` trains a network, ``draw`` renders an expression.
+"""The ``micrograd-notes`` command: ``demo`` trains a network, ``draw`` renders an expression,
+``exercises`` lists the exercises or checks a learner's answers.
 
 Each command imports what it needs when it runs: ``--help`` and ``draw`` never load
 matplotlib (0.7 s, and a font cache written under the home folder).
@@ -106,6 +107,7 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         help="refuse graphs with more nodes than this (default: 2000; big graphs lay out slowly)",
     )
+    _add_exercises(jobs)
     return parser
 
 
@@ -263,6 +265,84 @@ def _interrupted(out: Path, created: bool, when: str, written: list[Path]) -> in
     return 130
 
 
+# ---- exercises ---------------------------------------------------------------------------------
+
+EXERCISES_HELP = """\
+With no PATH, list every exercise with its notebook and kind. With PATH, a notebook (.ipynb)
+or a Python file holding your answers: run its code in a separate process (as the notebook
+would run, top to bottom, with a time limit) and say which of its exercises are right, which
+are wrong and why, and which are not answered yet. The exercises checked are those of the
+file's notebook (from the two digits its name starts with) and any other whose answer the file
+defines. An answer goes under the exercise's name: a function linear_backward, a class
+Softplus, a variable for a number or a choice."""
+
+EXERCISES_EXIT_CODES = """\
+exit codes: 0 every exercise right (or the list printed); 1 an exercise wrong or not answered
+yet; 2 bad input (no such file, not a notebook or a Python file, no exercises in it); 3 the
+file's code raised an error or ran past --timeout (the answers it defined before are still
+checked); 130 interrupted (Ctrl-C)"""
+
+
+def _add_exercises(jobs: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    exercises = jobs.add_parser(
+        "exercises",
+        help="list the exercises, or check the answers in a notebook or a Python file",
+        description=EXERCISES_HELP,
+        epilog=EXERCISES_EXIT_CODES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    exercises.add_argument(
+        "path", nargs="?", type=Path, metavar="PATH", help="a notebook or a Python file of answers"
+    )
+    exercises.add_argument(
+        "--timeout",
+        type=_int_between(1, 3600),
+        default=120,
+        metavar="SECONDS",
+        help="stop the file's code after this long (default: 120)",
+    )
+
+
+def run_exercises(args: argparse.Namespace) -> int:
+    from micrograd_notes.exercises import catalog
+    from micrograd_notes.exercises.progress import (
+        FileProblem,
+        format_catalog,
+        format_report,
+        grade_file,
+    )
+
+    who = "micrograd-notes exercises"
+    if args.path is None:
+        print(format_catalog(catalog()))
+        return 0
+    try:
+        report = grade_file(args.path, timeout=args.timeout)
+    except FileProblem as err:
+        print(f"{who}: error: {err}", file=sys.stderr)
+        return 2
+    except TimeoutError as err:
+        print(f"{who}: error: {err} and was stopped (allow longer with --timeout)", file=sys.stderr)
+        return 3
+    except KeyboardInterrupt:
+        print(f"{who}: interrupted", file=sys.stderr)
+        return 130
+    if report.error:
+        print(f"{who}: the code in {args.path} stopped: {report.error}", file=sys.stderr)
+    elif not report.grades:
+        print(
+            f"{who}: error: no exercises in {args.path}: its name starts with no notebook's "
+            f"number and it defines no answer (`{who}` lists their names)",
+            file=sys.stderr,
+        )
+        return 2
+    if report.grades:
+        print(format_report(args.path, report))
+    if report.error:
+        return 3
+    return 0 if all(grade.status == "right" for _, grade in report.grades) else 1
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``micrograd-notes`` console script."""
     argv = list(sys.argv[1:] if argv is None else argv)
@@ -273,6 +353,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run_demo(args)
     if args.command == "draw":
         return run_draw(args)
+    if args.command == "exercises":
+        return run_exercises(args)
     raise AssertionError(args.command)  # argparse only lets known commands through
 
 

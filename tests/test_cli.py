@@ -464,3 +464,199 @@ def test_version(capsys) -> None:
         main(["--version"])
     assert caught.value.code == 0
     assert capsys.readouterr().out == f"micrograd-notes {__version__}\n"
+
+
+# ---- exercises: the list, and a learner's file checked ----------------------------------------
+
+
+RIGHT_LINEAR = """\
+def linear_backward(X, W, b, dY):
+    return dY @ W.T, X.T @ dY, dY.sum(axis=0)
+"""
+TRANSPOSED_DW = "def linear_backward(X, W, b, dY):\n    return dY @ W.T, dY.T @ X, dY.sum(axis=0)\n"
+
+
+def notebook(path: Path, *cells: str) -> Path:
+    """A notebook of a markdown cell and then these code cells (the form Jupyter saves)."""
+    code = [
+        {"cell_type": "code", "metadata": {}, "source": s.splitlines(True), "outputs": []}
+        for s in cells
+    ]
+    body = {"cells": [{"cell_type": "markdown", "metadata": {}, "source": ["# Mine"]}, *code]}
+    path.write_text(json.dumps({**body, "metadata": {}, "nbformat": 4, "nbformat_minor": 5}))
+    return path
+
+
+def test_exercises_lists_every_exercise_with_its_notebook_and_kind(capsys) -> None:
+    from micrograd_notes.exercises import catalog
+
+    assert main(["exercises"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].split() == ["notebook", "kind", "name", "what"]
+    for ex, line in zip(catalog().values(), lines[1:], strict=True):
+        assert line.split()[:3] == [ex.notebook, ex.kind, ex.name]
+
+
+def test_exercises_checks_a_python_file_right_wrong_and_not_answered(tmp_path, capsys) -> None:
+    answers = tmp_path / "answers.py"
+    answers.write_text(
+        "import numpy as np\nprint('noise from the learner')\n"
+        + TRANSPOSED_DW
+        + "def conv1d_backward(x, k, dy):\n"
+        "    return np.convolve(dy, k), np.correlate(x, dy, 'valid')\n"
+        "def topological_order(root):\n    ...\n"
+    )
+    assert main(["exercises", str(answers)]) == 1
+    out = capsys.readouterr().out
+    assert out.splitlines() == [
+        f"{answers}: 1 of 3 exercises right",
+        "  not answered yet  03 code    topological_order",
+        "  wrong             08 code    linear_backward    dW is dYᵀ·X, the transpose of Xᵀ·dY: "
+        "dW has W's shape (nin, nout) (reread 'Shapes decide the formulas')",
+        "  right             11 code    conv1d_backward",
+    ]
+    answers.write_text("import numpy as np\n" + RIGHT_LINEAR)
+    assert main(["exercises", str(answers)]) == 0
+
+
+def test_exercises_checks_a_notebook_by_its_number_magics_and_display_included(tmp_path, capsys):
+    path = notebook(
+        tmp_path / "08_mine.ipynb",
+        "%matplotlib inline\nimport matplotlib.pyplot as plt\nplt.plot([1, 2]); plt.show()",
+        RIGHT_LINEAR,
+        "from micrograd_notes.exercises import exercise\n"
+        "display(exercise('linear_backward').check(linear_backward))",
+    )
+    assert main(["exercises", str(path)]) == 0
+    assert capsys.readouterr().out == (
+        f"{path}: 1 of 1 exercises right\n  right             08 code    linear_backward\n"
+    )
+
+
+def test_a_notebook_whose_code_raises_is_one_line_and_what_came_before_is_checked(
+    tmp_path, capsys
+) -> None:
+    path = notebook(tmp_path / "08_mine.ipynb", RIGHT_LINEAR, "x = 1\ny = x / 0\n", "z = 2")
+    assert main(["exercises", str(path)]) == 3
+    captured = capsys.readouterr()
+    assert captured.err == (
+        f"micrograd-notes exercises: the code in {path} stopped: ZeroDivisionError: division by "
+        "zero at cell 3, line 2: y = x / 0\n"
+    )
+    assert "right             08 code    linear_backward" in captured.out
+
+
+def test_a_syntax_error_names_its_cell_and_line(tmp_path, capsys) -> None:
+    path = notebook(tmp_path / "05_mine.ipynb", "x = 1", "def f(:\n    pass")
+    assert main(["exercises", str(path)]) == 3
+    captured = capsys.readouterr()
+    assert "stopped: SyntaxError: invalid syntax at cell 3, line 1" in captured.err
+    assert "not answered yet  05 code    softmax_ce_backward" in captured.out
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "words"),
+    [
+        ("missing.ipynb", None, "no such file: "),
+        ("folder", "folder", "is a folder"),
+        ("notes.txt", "hello", "is not a notebook (.ipynb) or a Python file (.py)"),
+        ("08_broken.ipynb", "{not json", "is not a Jupyter notebook (JSONDecodeError"),
+        ("08_list.ipynb", "[1, 2]", "is not a Jupyter notebook (TypeError"),
+        ("08_binary.py", b"\xff\xfe\x00", "is not text (UTF-8)"),
+        ("answers.py", "x = 1\nfrom micrograd_notes.graph import topological_order\n",
+         "no exercises in"),
+    ],
+)  # fmt: skip
+def test_a_file_that_cannot_be_checked_is_one_line_and_exit_2(
+    name, content, words, tmp_path, capsys
+) -> None:
+    path = tmp_path / name
+    if content == "folder":
+        path.mkdir()
+    elif isinstance(content, bytes):
+        path.write_bytes(content)
+    elif content is not None:
+        path.write_text(content)
+    assert main(["exercises", str(path)]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err.startswith("micrograd-notes exercises: error: ")
+    assert words in captured.err and captured.err.count("\n") == 1
+
+
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="reads /proc to see the child is gone")
+def test_code_that_runs_too_long_is_stopped_with_its_children(tmp_path, capsys) -> None:
+    marker = tmp_path / "child.pid"
+    path = tmp_path / "08_slow.py"
+    path.write_text(
+        "import subprocess, sys, time\n"
+        "child = subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(60)'])\n"
+        f"open({str(marker)!r}, 'w').write(str(child.pid))\n"
+        "while True:\n    time.sleep(0.1)\n"
+    )
+    assert main(["exercises", "--timeout", "2", str(path)]) == 3
+    err = capsys.readouterr().err
+    assert err == (
+        f"micrograd-notes exercises: error: {path} did not finish within 2 s and was stopped "
+        "(allow longer with --timeout)\n"
+    )
+    pid = int(marker.read_text())
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and Path(f"/proc/{pid}").exists():
+        if "Z" in Path(f"/proc/{pid}/stat").read_text().split()[2]:
+            break  # a zombie: dead, waiting for its parent to be reaped
+        time.sleep(0.05)
+    else:
+        assert not Path(f"/proc/{pid}").exists()
+
+
+def test_exercises_help_lists_its_exit_codes(capsys) -> None:
+    with pytest.raises(SystemExit):
+        main(["exercises", "--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    for code in ["0 every exercise right", "1 an exercise wrong", "2 bad input", "3 the file's"]:
+        assert code in text
+
+
+def test_a_run_that_dies_is_one_line_with_its_exit_code(tmp_path, capsys) -> None:
+    path = tmp_path / "answers.py"
+    path.write_text("import os, sys\nprint('last words', file=sys.stderr)\nos._exit(7)\n")
+    assert main(["exercises", str(path)]) == 3
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err == (
+        f"micrograd-notes exercises: the code in {path} stopped: the run ended with exit code 7: "
+        "last words\n"
+    )
+
+
+def test_a_python_file_keeps_its_percent_lines_and_names_its_own_lines(tmp_path, capsys):
+    path = tmp_path / "11_answers.py"
+    path.write_text("x = 10\ny = (x\n% 3)\nz = y / 0\n")
+    assert main(["exercises", str(path)]) == 3
+    captured = capsys.readouterr()
+    assert "stopped: ZeroDivisionError: division by zero at line 4: z = y / 0" in captured.err
+    assert "not answered yet  11 code    conv1d_backward" in captured.out
+
+
+def test_ctrl_c_while_checking_stops_the_run_and_exits_130(tmp_path, monkeypatch, capsys) -> None:
+    started = []
+
+    class Interrupted(subprocess.Popen):
+        """The run, with Ctrl-C pressed while the command waits for it."""
+
+        def __init__(self, *args, **kwargs) -> None:
+            super().__init__(*args, **kwargs)
+            started.append(self)
+
+        def wait(self, timeout=None):
+            if timeout is not None:
+                raise KeyboardInterrupt
+            return super().wait()
+
+    monkeypatch.setattr(subprocess, "Popen", Interrupted)
+    path = tmp_path / "answers.py"
+    path.write_text("import time\ntime.sleep(60)\n")
+    assert main(["exercises", str(path)]) == 130
+    assert capsys.readouterr().err == "micrograd-notes exercises: interrupted\n"
+    assert started[0].returncode == -signal.SIGKILL  # stopped, not left running
