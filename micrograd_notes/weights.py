@@ -77,16 +77,20 @@ def save(model: Model, path: str | Path) -> None:
     """
     if not isinstance(model, (MLP, Conv1d, Conv2d)):
         raise TypeError(f"save: expected an MLP, Conv1d or Conv2d, got {type(model).__name__}")
-    path = Path(path)
-    text = json.dumps(to_dict(model), indent=1) + "\n"
+    write_atomically(Path(path), json.dumps(to_dict(model), indent=1) + "\n")
+
+
+def write_atomically(path: Path, data: str | bytes) -> None:
+    """Write ``data`` (text as UTF-8) to ``path``, all or nothing: into a temporary file beside
+    ``path``, which then replaces it in one step."""
     # A fresh name each time ("x" mode refuses to reuse one), made by open() so the file gets
     # the usual permissions (a tempfile.mkstemp file would be private to its owner).
     temporary = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
-    file = open(temporary, "x", encoding="utf-8")  # noqa: SIM115 - outside the try: if this
+    file = open(temporary, "xb")  # noqa: SIM115 - outside the try: if this
     # fails, the name was never ours to remove
     try:
         with file:
-            file.write(text)
+            file.write(data.encode("utf-8") if isinstance(data, str) else data)
         os.replace(temporary, path)
     except BaseException:  # also Ctrl-C: never leave the temporary file behind
         temporary.unlink(missing_ok=True)
