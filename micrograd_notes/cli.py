@@ -256,6 +256,13 @@ def _check_out_folder(out: Path) -> str | None:
 
 
 def run_demo(args: argparse.Namespace) -> int:
+    from micrograd_notes.extras import INSTALL, missing
+
+    absent = missing("matplotlib", "tqdm")  # the [demo] extra: said before anything is made
+    if absent:
+        needs = f"{' and '.join(absent)}, which {'is' if len(absent) == 1 else 'are'} not installed"
+        print(f"micrograd-notes demo: error: the demo needs {needs}: {INSTALL}", file=sys.stderr)
+        return 1
     created = not args.out.exists()
     problem = _check_out_folder(args.out)
     if problem is not None:
