@@ -259,19 +259,20 @@ def to_digraph(
 
 def _add_legend(dot: graphviz.Digraph, kinds: list[str]) -> None:
     """A boxed key, one swatch per kind of node in the picture."""
-    with dot.subgraph(name="cluster_legend") as box:
-        box.attr(label="colours", fontsize="10", style="rounded", color="#999999")
-        for kind in kinds:
-            box.node(
-                f"legend_{kind}",
-                LEGEND[kind],
-                shape="box",
-                style="filled",
-                fillcolor=COLOURS[kind],
-                fontsize="9",
-                height="0.25",
-                margin="0.15,0.03",  # room for renderers whose fonts run a little wider
-            )
+    box = graphviz.Digraph(name="cluster_legend")  # "cluster_": Graphviz draws its frame
+    box.attr(label="colours", fontsize="10", style="rounded", color="#999999")
+    for kind in kinds:
+        box.node(
+            f"legend_{kind}",
+            LEGEND[kind],
+            shape="box",
+            style="filled",
+            fillcolor=COLOURS[kind],
+            fontsize="9",
+            height="0.25",
+            margin="0.15,0.03",  # room for renderers whose fonts run a little wider
+        )
+    dot.subgraph(box)
 
 
 def _too_slow(source: str) -> RenderTimeout:
