@@ -203,9 +203,9 @@ def run_draw(args: argparse.Namespace) -> int:
     # command's options.
     except TooBigToDraw as err:
         print(
-            f"micrograd-notes draw: error: this graph has more than {err.max_nodes:,} nodes: it "
-            "would take long to lay out and be unreadable. Draw a part of the expression, or "
-            "raise the limit with --max-nodes N",
+            f"micrograd-notes draw: error: this graph has more than {err.max_nodes:,} nodes, the "
+            "drawing limit: it would take long to lay out and be unreadable. Draw a part of the "
+            "expression, or raise the limit with --max-nodes N",
             file=sys.stderr,
         )
         return 2

@@ -138,7 +138,7 @@ def _check_size(root: Value, max_nodes: int | None) -> None:
         )
     if max_nodes is not None and count_nodes(root, max_nodes) > max_nodes:
         raise TooBigToDraw(
-            f"this graph has more than max_nodes={max_nodes} nodes: it would "
+            f"this graph has more than {max_nodes:,} nodes, the drawing limit: it would "
             "take long to lay out and be unreadable. Draw a sub-expression, build the network "
             "with fused=True neurons (one node per weighted sum), or raise the limit "
             "(max_nodes=N, or None for none).",

@@ -14,17 +14,22 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 
 
-@pytest.fixture(scope="module")
-def sdist(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The sdist built from this tree, unpacked: its folder."""
-    folder = tmp_path_factory.mktemp("sdist")
+def _build(target: str, source: Path, out: Path) -> None:
+    """Build ``target`` (sdist or wheel) from the project in ``source`` into ``out``."""
     subprocess.run(
-        [sys.executable, "-m", "hatchling", "build", "-t", "sdist", "-d", str(folder)],
-        cwd=ROOT,
+        [sys.executable, "-m", "hatchling", "build", "-t", target, "-d", str(out)],
+        cwd=source,
         check=True,
         capture_output=True,
         timeout=120,
     )
+
+
+@pytest.fixture(scope="module")
+def sdist(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sdist built from this tree, unpacked: its folder."""
+    folder = tmp_path_factory.mktemp("sdist")
+    _build("sdist", ROOT, folder)
     (archive,) = folder.glob("*.tar.gz")
     with tarfile.open(archive) as tar:
         tar.extractall(folder / "unpacked", filter="data")
@@ -79,11 +84,5 @@ def test_the_sdist_holds_the_package_and_no_tests(sdist: Path, tmp_path: Path) -
     assert package <= names
     assert {"README.md", "LICENSE", "pyproject.toml", "PKG-INFO"} <= names
     assert not [name for name in names if name.startswith(("tests/", "notebooks/"))]
-    subprocess.run(
-        [sys.executable, "-m", "hatchling", "build", "-t", "wheel", "-d", str(tmp_path)],
-        cwd=sdist,
-        check=True,
-        capture_output=True,
-        timeout=120,
-    )
+    _build("wheel", sdist, tmp_path)
     assert len(list(tmp_path.glob("micrograd_notes-*.whl"))) == 1

@@ -258,12 +258,12 @@ def test_zero_grads_are_flagged_in_the_picture() -> None:
 def test_size_limit_refuses_with_advice() -> None:
     model = MLP(2, [32, 32, 1], fused=False)  # about 3,300 nodes for one sample
     out = model([0.1, 0.2])
-    with pytest.raises(ValueError, match=r"more than max_nodes=2000.*fused=True"):
+    with pytest.raises(ValueError, match=r"more than 2,000 nodes.*fused=True.*max_nodes=N"):
         draw(out)
     assert draw(out, max_nodes=5000).source  # a larger limit, on request
-    with pytest.raises(ValueError, match="max_nodes=10"):
+    with pytest.raises(ValueError, match="more than 10 nodes"):
         draw(out, max_nodes=10)
-    with pytest.raises(ValueError, match=r"more than max_nodes=2000.*fused=True"):
+    with pytest.raises(ValueError, match=r"more than 2,000 nodes.*fused=True.*max_nodes=N"):
         trace_backward(out)  # its frames would be as big: the same advice
 
 
@@ -276,9 +276,9 @@ def test_a_long_chain_is_refused_without_sorting_it(monkeypatch) -> None:
         raise AssertionError("the whole graph was sorted before it was refused")
 
     monkeypatch.setattr(viz, "topological_order", no_sorting)
-    with pytest.raises(ValueError, match="more than max_nodes=2000"):
+    with pytest.raises(ValueError, match="more than 2,000 nodes"):
         draw(x)
-    with pytest.raises(ValueError, match="more than max_nodes=2000"):
+    with pytest.raises(ValueError, match="more than 2,000 nodes"):
         trace_backward(x)
 
 
@@ -601,10 +601,10 @@ def test_frames_draw_under_the_limit_the_trace_was_made_with() -> None:
         out = out * 1.01 + 0.1  # about 120 nodes
     trace = trace_backward(out, max_nodes=200)
     assert trace.max_nodes == 200 and len(draw_steps(trace)) == len(trace.steps)
-    with pytest.raises(ValueError, match="max_nodes=50"):
+    with pytest.raises(ValueError, match="more than 50 nodes"):
         trace_backward(out, max_nodes=50)
     trace.max_nodes = 100  # the frames follow the trace's limit, not draw's default of 2000
-    with pytest.raises(ValueError, match="max_nodes=100"):
+    with pytest.raises(ValueError, match="more than 100 nodes"):
         draw_steps(trace)
 
 
@@ -670,7 +670,7 @@ def test_a_bad_max_nodes_is_named(bad: object) -> None:
 
 def test_max_nodes_none_means_no_limit() -> None:
     root = _chain(2101)  # over the default of 2000
-    with pytest.raises(ValueError, match="more than max_nodes=2000"):
+    with pytest.raises(ValueError, match="more than 2,000 nodes"):
         draw(root)
     root.backward()
     assert draw(root, max_nodes=None).source.count("->") > 2000
