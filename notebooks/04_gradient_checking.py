@@ -25,10 +25,12 @@
 # %%
 import math
 
-import matplotlib.pyplot as plt
 import numpy as np
 
 from micrograd_notes import GradcheckError, Value, central_difference, check_graph, engine, gradcheck
+from micrograd_notes.extras import require
+
+plt = require("matplotlib.pyplot")  # the [demo] extra; if missing, one line says how to get it
 
 # %% [markdown]
 # ## How big a nudge?

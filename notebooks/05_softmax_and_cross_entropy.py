@@ -28,11 +28,11 @@
 # %%
 import math
 
-import matplotlib.pyplot as plt
 import numpy as np
 
 from micrograd_notes import Value
 from micrograd_notes.exercises import Exercise
+from micrograd_notes.extras import require
 from micrograd_notes.losses import l2, log_sum_exp, softmax_cross_entropy
 
 
@@ -41,6 +41,8 @@ def softmax_naive(z):
     e = [zi.exp() for zi in z]
     total = Value.sum(e)
     return [ei / total for ei in e]
+
+plt = require("matplotlib.pyplot")  # the [demo] extra; if missing, one line says how to get it
 
 
 # %% [markdown]
