@@ -413,9 +413,6 @@ print(
 assert wrong_db.shape == right_db.shape and not np.allclose(wrong_db, right_db)
 
 # %% [markdown]
-# Notebook 09 follows broadcasting further, through the other tensor operations a network
-# uses.
-#
 # ## The same layer, one scalar at a time
 #
 # The last section asked the engine only about the broadcast values. Now every entry: build
@@ -484,8 +481,11 @@ print(
 # ## A two-layer net, tensor by tensor
 #
 # Now a network with everything the course has met so far: X → (W1, b1) → ReLU → (W2, b2) →
-# scores → softmax cross-entropy, averaged over the batch, plus L2 regularisation of the
-# weights:
+# scores → softmax cross-entropy, averaged over the batch, plus one new term, *L2
+# regularisation*: λ times the sum of the squared weights. It grows with the size of the
+# weights, so gradient descent on the total pulls every weight a little towards 0 as well as
+# towards a lower data loss (a common way to keep a network from fitting its training data
+# too closely; the biases are left out of it). With λ = 0.05:
 #
 # L = (1/N) Σ_n −log p_(n, y_n) + λ (Σ W1² + Σ W2²).
 #
@@ -494,8 +494,8 @@ print(
 # compared, entry by entry, with the scalar engine's gradient for the same intermediate.
 # Each step is one of the rules above or of an earlier notebook:
 #
-# 1. dscores = (p − onehot(y)) / N: softmax cross-entropy's gradient (notebook 05), over N
-#    samples of a mean;
+# 1. dscores = (p − onehot(y)) / N: softmax cross-entropy's gradient (notebook 05), divided
+#    by N because the loss is a mean over the N samples;
 # 2. dW2 = Hᵀ dscores + 2λ W2 and db2 = the column sums of dscores: the linear layer, plus
 #    the derivative of λ w², which is 2λw, for each weight on its own;
 # 3. dH = dscores W2ᵀ: the linear layer's dX;
