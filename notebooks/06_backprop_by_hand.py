@@ -183,9 +183,10 @@ assert close(chain_grads(*twice, "sum"), 2 * chain_grads(xs_batch, ts_batch, "su
 assert close(chain_grads(xs_batch, ts_batch, "sum"), 4 * chain_grads(xs_batch, ts_batch, "mean"))
 
 # %% [markdown]
-# Summed, the same data gives twice the gradient at B = 8, and B = 4 times the mean's at any
-# batch: a learning rate that works at one batch size takes steps B times too long at the
-# next. Dividing by B makes the step size a property of the learning rate alone.
+# Summed, the same data gives twice the gradient at B = 8; at any batch size the sum's gradient
+# is B times the mean's (4 times at B = 4). So a learning rate that works at one batch size
+# takes steps too long at a larger one. Dividing by B makes the step size a property of the
+# learning rate alone.
 #
 # ## Two units per layer: the network and its names
 #
@@ -609,6 +610,7 @@ print("what arrives at the identity layer:", np.round(top, 6), " = p − t")
 # So the backward pass does a fixed amount of work per weight, however deep the network:
 # notebook 07 counts that work against the forward pass's, and draws this recursion as a
 # network of its own.
+#
 # The recursion's three steps for our network, and the engine's gradients:
 
 # %%
@@ -740,8 +742,8 @@ print(f"batch loss {batch_loss.data:.6f}; dW1, dW2, dW3 from the recursion match
 # %% [markdown]
 # Each weight Value is used by all four samples' graphs, so `backward()` adds the four
 # samples' contributions into its grad: the same sum over samples that aᵀ · δ does in one
-# product. Leaving out the 1/B in the top δ would make every dW B = 4 times too big, the summed-loss
-# mistake from the chain again.
+# product. Leaving out the 1/B in the top δ would make every dW B = 4 times too big: the
+# summed-loss mistake from the chain again.
 
 # %%
 assert close(Ab2.T @ (P - np.eye(2)[labels]), B * by_formula[3])

@@ -840,10 +840,10 @@ plt.show()
 #   (Wᵀ·δ), except in the first layer, whose δ would only reach the inputs, which nobody
 #   needs; and two per hidden unit for its gain, (1 − a·a)·Σ.
 #
-# So the ratio sits just under 2 when the first layer holds many of the weights, and a little
-# over 2 when the units are many next to the weights, as here. The counts match that tally
-# exactly, and a model whose first layer holds nearly all its weights, 64 inputs into 8 units,
-# comes close to 1:
+# So the ratio is 2, less the first layer's share of the weights, plus a little for the gains:
+# near 2 when the first layer is small, as here (a little over, from the gains), and near 1
+# when the first layer holds most of the weights. The counts match that tally exactly, and a
+# model of 64 inputs into 8 units comes close to 1:
 
 # %%
 for r, width in zip(runs, widths):
@@ -889,8 +889,9 @@ print(f"{biggest['parameters']} parameters: forward mode costs "
 # the memory grows with the depth of the network. Forward mode needs only the layer it is
 # computing and the one before it: its memory stays flat however deep the network.
 #
-# Measured with `tracemalloc` (notebook 03 used it to weigh one node), on tanh layers of width
-# 8, for the engine's forward and backward pass and for one tangent pass of duals:
+# Measured with Python's `tracemalloc`, which records the peak of the memory allocated while
+# code runs, on tanh layers of width 8: the engine's forward and backward pass, and one tangent
+# pass of duals through the same weights:
 
 
 # %%
@@ -1035,12 +1036,13 @@ assert path_counts[-1] > 100 * edge_counts[-1]
 # %% [markdown]
 # **Answer:** the backward pass is the forward network run in reverse with its weights
 # transposed and each unit turned into a linear amplifier of gain σ′(z): a linear map of its
-# seed, which multiplies the seed by the Jacobian without ever building it. It costs between
-# one and two forward passes of multiply-adds, whatever the size, but keeps every intermediate
-# value in memory until it is done. Forward mode is the same linearised network run forwards
-# (W, not Wᵀ): one pass per input instead of one per output, so it wins when there are few
-# inputs and many outputs. Finite differences pay a pass per parameter, and summing over paths
-# pays per path, which multiplies with depth.
+# seed, which multiplies the seed by the Jacobian without ever building it. It costs one to two
+# forward passes of multiply-adds, whatever the size (2.0 to 2.2 here, gains included; 1.04
+# with a wide first layer), but keeps every intermediate value in memory until it is done.
+# Forward mode is the same linearised network run forwards (W, not Wᵀ): one pass per input
+# instead of one per output, so it wins when there are few inputs and many outputs. Finite
+# differences pay a pass per parameter, and summing over paths pays per path, which multiplies
+# with depth.
 #
 # ## Exercises
 #
