@@ -11,8 +11,8 @@ import pytest
 from helpers import assert_mistake, notebook_source
 
 from micrograd_notes import Value
-from micrograd_notes.exercises import exercise
 from micrograd_notes.exercises import backprop_by_hand as module
+from micrograd_notes.exercises import exercise
 from micrograd_notes.exercises.backprop_by_hand import SIZES, cases, relu_net_backward
 
 EX = exercise("relu_net_backward")
@@ -139,7 +139,10 @@ def test_the_first_layers_output_in_place_of_x_is_named() -> None:
         return acts[1] if k == 0 else acts[k]
 
     assert_mistake(
-        EX, backward_with(right_step, dW_input=slip), "dWs[0] uses the layer's own output A1", "Xᵀ·δ1"
+        EX,
+        backward_with(right_step, dW_input=slip),
+        "dWs[0] uses the layer's own output A1",
+        "Xᵀ·δ1",
     )
 
 

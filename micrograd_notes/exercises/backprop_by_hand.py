@@ -149,7 +149,7 @@ def twin_forward(X: Array, Ws: list[Array]) -> tuple[list[Array], list[Array]]:
 def twin_backward(X: Array, Ws: list[Array], dS: Array) -> tuple[list[Array], list[Array]]:
     """Every δ and dW, by the NumPy twin's layers (Linear.backward, activation_backward)."""
     acts, pres = twin_forward(X, Ws)
-    deltas, dWs = [dS], []
+    deltas, dWs = [dS], list[Array]()
     for k in reversed(range(len(Ws))):
         dA, dW, _ = Linear(Ws[k], np.zeros(Ws[k].shape[1])).backward(acts[k], deltas[0])
         dWs.insert(0, dW)
@@ -160,10 +160,12 @@ def twin_backward(X: Array, Ws: list[Array], dS: Array) -> tuple[list[Array], li
 
 def _fits(a: Array, b: Array) -> bool:
     """a @ b has a shape (the inner sizes agree)."""
-    return a.shape[-1] == b.shape[0]
+    return bool(a.shape[-1] == b.shape[0])
 
 
-def _delta_suspects(k: int, Ws: list[Array], pres: list[Array], acts: list[Array], up: Array):
+def _delta_suspects(
+    k: int, Ws: list[Array], pres: list[Array], acts: list[Array], up: Array
+) -> list[Suspect]:
     """The wrong δ of layer k + 1 (0-based k), given the right δ above it, ``up``."""
     layer, top = k + 1, len(Ws) - 1
     if k == top:

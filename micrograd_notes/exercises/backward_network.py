@@ -109,7 +109,7 @@ def _pass_with(
 
 
 def _tangent_suspects(Ws: list[Array], bs: list[Array], x: Array, v: Array) -> list[Suspect]:
-    wrong = [
+    wrong: list[tuple[dict[str, Any], str]] = [
         (
             dict(gain=lambda z, a: np.ones_like(z)),
             "y_dot has no gains: each unit scales the tangent by tanh′(z) = 1 − a², as the "
@@ -215,7 +215,7 @@ class _Counter:
         return gain * x
 
 
-def _backward_multiplies(sizes: tuple[int, ...], to_input: bool = False, gains: bool = True):
+def _backward_multiplies(sizes: tuple[int, ...], to_input: bool = False, gains: bool = True) -> int:
     """Multiplications of one backward pass of a sigmoid net with a linear output, for one
     sample, its gains σ′(z) kept from the forward pass: dW = δ aᵀ for every layer, Wᵀ δ for
     every layer but the first (unless ``to_input``), one multiply per hidden unit's gain."""
