@@ -379,8 +379,7 @@ print("grads from the search:", by_search, " from the tape:", by_tape)
 # every step builds the same graph (a training step on a fixed network), that list of
 # multiply-adds is the same every time: the backward pass is a straight-line program, one
 # statement per edge, that could be written out once and run again.
-
-# %% [markdown]
+#
 # <!-- The compiled step (tape.compile) is added in this section. -->
 
 # %% [markdown]
