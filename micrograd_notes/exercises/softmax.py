@@ -46,7 +46,7 @@ Array = NDArray[np.float64]
 def softmax_ce_backward(scores: Array, y: NDArray[np.int64]) -> Array:
     """(p − onehot(y)) / N, with p = softmax of each row (shifted by the row's max first)."""
     shifted = scores - scores.max(axis=1, keepdims=True)  # softmax is unchanged; e^ <= 1
-    p = np.exp(shifted) / np.exp(shifted).sum(axis=1, keepdims=True)
+    p: Array = np.exp(shifted) / np.exp(shifted).sum(axis=1, keepdims=True)
     n = len(y)
     p[np.arange(n), y] -= 1.0
     return p / n
@@ -54,7 +54,8 @@ def softmax_ce_backward(scores: Array, y: NDArray[np.int64]) -> Array:
 
 def _softmax(scores: Array, axis: int) -> Array:
     e = np.exp(scores - scores.max(axis=axis, keepdims=True))
-    return e / e.sum(axis=axis, keepdims=True)
+    p: Array = e / e.sum(axis=axis, keepdims=True)
+    return p
 
 
 def _suspects(scores: Array, y: NDArray[np.int64]) -> list[Suspect]:
