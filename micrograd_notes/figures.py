@@ -14,6 +14,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from micrograd_notes.extras import require
+
 if TYPE_CHECKING:  # matplotlib is only needed by whoever draws
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
@@ -50,14 +52,8 @@ STYLE: dict[str, Any] = {
 
 
 def _matplotlib() -> Any:
-    """matplotlib, or one line saying how to get it."""
-    try:
-        import matplotlib
-    except ImportError:
-        raise ImportError(
-            "drawing plots needs matplotlib: pip install 'micrograd-notes[demo]'"
-        ) from None
-    return matplotlib
+    """matplotlib, or one line saying how to get it (the [demo] extra)."""
+    return require("matplotlib")
 
 
 def _style() -> dict[str, Any]:

@@ -25,8 +25,6 @@ from __future__ import annotations
 
 import json
 import math
-import os
-import secrets
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -36,6 +34,7 @@ import safetensors.numpy
 from numpy.typing import NDArray
 from safetensors import SafetensorError, safe_open
 
+from micrograd_notes.files import write_atomically
 from micrograd_notes.nn import ACTIVATIONS, MLP, Conv1d, Conv2d
 
 FORMAT = "micrograd_notes.mlp"
@@ -110,21 +109,9 @@ def save(model: Model, path: str | Path) -> None:
     path = Path(path)
     if path.suffix == SAFETENSORS:
         tensors, metadata = to_tensors(model)
-        content = safetensors.numpy.save(tensors, metadata=metadata)
+        write_atomically(path, safetensors.numpy.save(tensors, metadata=metadata))
     else:
-        content = (json.dumps(to_dict(model), indent=1) + "\n").encode()
-    # A fresh name each time ("x" mode refuses to reuse one), made by open() so the file gets
-    # the usual permissions (a tempfile.mkstemp file would be private to its owner).
-    temporary = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
-    file = open(temporary, "xb")  # noqa: SIM115 - outside the try: if this
-    # fails, the name was never ours to remove
-    try:
-        with file:
-            file.write(content)
-        os.replace(temporary, path)
-    except BaseException:  # also Ctrl-C: never leave the temporary file behind
-        temporary.unlink(missing_ok=True)
-        raise
+        write_atomically(path, json.dumps(to_dict(model), indent=1) + "\n")
 
 
 def _reject_constant(token: str) -> float:

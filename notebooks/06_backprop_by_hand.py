@@ -31,11 +31,11 @@
 # %%
 import math
 
-import matplotlib.pyplot as plt
 import numpy as np
 
 from micrograd_notes import Value
 from micrograd_notes.exercises import Exercise
+from micrograd_notes.extras import require
 from micrograd_notes.graph import topological_order
 from micrograd_notes.losses import mse, softmax_cross_entropy
 
@@ -43,6 +43,8 @@ from micrograd_notes.losses import mse, softmax_cross_entropy
 def close(a, b, tol=1e-12):
     """Equal to rounding error (scalars or arrays)."""
     return np.allclose(a, b, rtol=0, atol=tol)
+
+plt = require("matplotlib.pyplot")  # the [demo] extra; if missing, one line says how to get it
 
 
 # %% [markdown]

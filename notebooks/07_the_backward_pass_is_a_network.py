@@ -32,13 +32,15 @@
 # %%
 import math
 
-import matplotlib.pyplot as plt
 import numpy as np
 
 from micrograd_notes import Value, edges, topological_order
 from micrograd_notes.exercises import Exercise
+from micrograd_notes.extras import require
 from micrograd_notes.gradcheck import local_diffs
 from micrograd_notes.nn import MLP
+
+plt = require("matplotlib.pyplot")  # the [demo] extra; if missing, one line says how to get it
 
 # %% [markdown]
 # ## A small network, forward

@@ -28,15 +28,17 @@
 # %%
 import time
 
-import matplotlib.pyplot as plt
 import numpy as np
-from matplotlib.patches import Rectangle
 
 from micrograd_notes import Value
 from micrograd_notes.data import make_spiral
+from micrograd_notes.extras import require
 from micrograd_notes.losses import softmax_cross_entropy
 from micrograd_notes.nn import MLP
 from micrograd_notes.vectorized import Linear, VectorizedMLP
+
+plt = require("matplotlib.pyplot")  # the [demo] extra; if missing, one line says how to get it
+from matplotlib.patches import Rectangle  # noqa: E402
 
 # %% [markdown]
 # ## Shapes decide the formulas

@@ -25,15 +25,17 @@
 # %%
 import time
 
-import matplotlib.pyplot as plt
 import numpy as np
 
 from micrograd_notes import Tape, gc_paused, topological_order
 from micrograd_notes.data import make_moons, make_spiral
+from micrograd_notes.extras import require
 from micrograd_notes.losses import accuracy, hinge, l2, softmax_cross_entropy
 from micrograd_notes.nn import MLP
 from micrograd_notes.optim import SGD, Adam
 from micrograd_notes.vectorized import VectorizedMLP
+
+plt = require("matplotlib.pyplot")  # the [demo] extra; if missing, one line says how to get it
 
 # %% [markdown]
 # ## Moons, hinge loss, plain SGD

@@ -29,14 +29,16 @@
 import tempfile
 from pathlib import Path
 
-import matplotlib.pyplot as plt
 import numpy as np
 
 from micrograd_notes import Tape, Value, gc_paused, topological_order, vectorized, weights
 from micrograd_notes.exercises import Exercise
+from micrograd_notes.extras import require
 from micrograd_notes.losses import binary_cross_entropy
 from micrograd_notes.nn import Conv1d, Conv2d
 from micrograd_notes.optim import Adam
+
+plt = require("matplotlib.pyplot")  # the [demo] extra; if missing, one line says how to get it
 
 # %% [markdown]
 # ## A 1-D convolution from scalars

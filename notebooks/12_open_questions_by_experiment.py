@@ -29,16 +29,18 @@
 # %%
 import math
 
-import matplotlib.pyplot as plt
 import numpy as np
 
 from micrograd_notes import Tape, Value, gc_paused
 from micrograd_notes.data import make_moons, train_test_split
 from micrograd_notes.exercises import Exercise
+from micrograd_notes.extras import require
 from micrograd_notes.losses import binary_cross_entropy, l2, mse
 from micrograd_notes.nn import MLP
 from micrograd_notes.optim import SGD, Adam
 from micrograd_notes.vectorized import VectorizedMLP
+
+plt = require("matplotlib.pyplot")  # the [demo] extra; if missing, one line says how to get it
 
 # %% [markdown]
 # ## 1. Initialisation: what the first weights do to every layer

@@ -30,6 +30,10 @@ import json
 import tempfile
 from pathlib import Path
 
+from micrograd_notes.figures import CLASS_COLOURS, label_axes, style_problems, use_house_style
+
+use_house_style()  # plots in the house style; if matplotlib is missing, one line says what to do
+
 import matplotlib.pyplot as plt
 import numpy as np
 from safetensors.numpy import load_file
@@ -37,13 +41,10 @@ from safetensors.numpy import load_file
 from micrograd_notes import Value, topological_order, weights
 from micrograd_notes.data import make_moons
 from micrograd_notes.demo import train
-from micrograd_notes.figures import CLASS_COLOURS, label_axes, style_problems, use_house_style
 from micrograd_notes.losses import hinge
 from micrograd_notes.nn import MLP
 from micrograd_notes.torch_io import torch_snippet
 from micrograd_notes.vectorized import VectorizedMLP
-
-use_house_style()
 
 # %% [markdown]
 # ## Train a model here
