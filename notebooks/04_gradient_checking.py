@@ -29,7 +29,6 @@
 # %%
 import math
 
-import matplotlib.pyplot as plt
 import numpy as np
 
 from micrograd_notes import Gate, GradcheckError, Value, central_difference, check_graph, gradcheck
@@ -37,7 +36,8 @@ from micrograd_notes.figures import style_problems, use_house_style
 from micrograd_notes.losses import mse
 from micrograd_notes.nn import MLP
 
-use_house_style()
+use_house_style()  # first: without matplotlib, it says in one line how to install it
+import matplotlib.pyplot as plt  # noqa: E402
 
 # %% [markdown]
 # ## How big a nudge?

@@ -30,14 +30,14 @@
 # %%
 import math
 
-import matplotlib.pyplot as plt
 import numpy as np
 
 from micrograd_notes import Value
 from micrograd_notes.figures import style_problems, use_house_style
 from micrograd_notes.losses import log_sum_exp, softmax_cross_entropy
 
-use_house_style()
+use_house_style()  # first: without matplotlib, it says in one line how to install it
+import matplotlib.pyplot as plt  # noqa: E402
 
 
 def softmax_naive(z):
