@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from helpers import assert_mistake
 
 from micrograd_notes import Value
@@ -96,3 +97,44 @@ def test_returning_the_loss_is_a_shape_mistake() -> None:
         return -np.log(probabilities(scores)[np.arange(len(y)), y]).mean()
 
     assert_mistake(EX, the_loss, "dscores is a single number; expected shape (5, 3)")
+
+
+# ---- the number and choice exercises -------------------------------------------------------
+
+
+def test_one_entry_of_the_gradient_by_hand() -> None:
+    # By hand: p = (1, 2, 5) / 8, so ∂L/∂z_2 = p_2 - 1 = 5/8 - 1.
+    ex = exercise("ce_true_class_grad")
+    assert ex.solution() == pytest.approx(5 / 8 - 1, abs=1e-15)
+    assert ex.accepts(-0.375) and ex.accepts(np.float64(-0.3750))
+    assert_mistake(ex, 0.375, "the sign", "(reread 'Cross-entropy on top: everything collapses")
+    assert_mistake(ex, 0.625, "that is p_2 itself")
+    assert_mistake(ex, -0.5, "too low", "hint: p = e^z / Σ e^z first")
+
+
+def test_one_entry_of_the_jacobian() -> None:
+    # By hand: off the diagonal, J_01 = -p_0 p_1 = -0.5 · 0.3.
+    ex = exercise("softmax_jacobian_entry")
+    assert ex.solution() == pytest.approx(-0.5 * 0.3, abs=1e-15)
+    assert_mistake(ex, 0.15, "the sign", "(reread 'The softmax and its Jacobian')")
+    assert_mistake(ex, 0.25, "the diagonal entry ∂p_0/∂z_0")
+    assert_mistake(ex, 0.21, "the diagonal entry ∂p_1/∂z_1")
+
+
+def test_the_shortcut_is_right_for_cross_entropy_only() -> None:
+    ex = exercise("softmax_shortcut_loss")
+    assert ex.solution() == "cross-entropy"
+    assert ex.accepts("Cross Entropy") and ex.accepts("cross_entropy")
+    assert_mistake(ex, "mean squared error", "nothing cancels")
+    assert_mistake(ex, "both", "only one of the two losses")
+    assert_mistake(ex, "neither", "where does the 1/p of the log go?")
+
+
+def test_a_temperature_keeps_both_sums_at_zero() -> None:
+    # Σ q = 1 still (columns), and z + t gives z/T + t/T, a shift of every logit (rows).
+    ex = exercise("temperature_sums")
+    assert ex.solution() == "both"
+    assert_mistake(ex, "columns", "shifts every z/T by the same t/T",
+                   "(reread 'Rows and columns: two sums, two reasons')")  # fmt: skip
+    assert_mistake(ex, "rows", "what do the q's always sum to?")
+    assert_mistake(ex, "neither", "ask both questions")

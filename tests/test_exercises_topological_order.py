@@ -1,9 +1,11 @@
-"""Notebook 03's exercises: topological_order, with each mistake submitted on purpose."""
+"""Notebook 03's exercises: topological_order, with each mistake submitted on purpose, and the
+two numbers read off the failing shortcuts."""
 
 from __future__ import annotations
 
 from collections import deque
 
+import numpy as np
 from helpers import assert_mistake
 
 from micrograd_notes import Value, graph
@@ -129,3 +131,37 @@ def test_odd_results_are_named() -> None:
     assert_mistake(EX, labels, "entry 0 is str 'a'", "list the Value nodes themselves")
     assert_mistake(EX, as_a_set, "expected a list of Values, got set")
     assert_mistake(EX, with_a_stranger, "'stranger' (a leaf) is not in the root's graph")
+
+
+# ---- the number exercises: the two shortcuts followed by hand ------------------------------
+
+SHORTCUT_ONE = exercise("shortcut_one_grad")
+SHORTCUT_TWO = exercise("shortcut_two_swapped")
+
+
+def test_shortcut_one_on_three_doublings_gives_48() -> None:
+    # By hand: b3 pushes 1 into both slots (b2 = 2). b2 is reached twice and pushes what it
+    # holds each time: 2 + 2 into b1 the first time (b1 = 4), and again (b1 = 8). b1 is reached
+    # four times, pushing 2·4, 2·4 under the first visit of b2 and 2·8, 2·8 under the second:
+    # a = 8 + 8 + 16 + 16 = 48.
+    assert SHORTCUT_ONE.solution() == 48.0
+    assert SHORTCUT_ONE.accepts(48) and SHORTCUT_ONE.accepts(np.float64(48.0))
+
+
+def test_shortcut_one_names_the_true_derivative_as_a_mistake() -> None:
+    assert_mistake(SHORTCUT_ONE, 8.0, "that is the true db3/da", "more than once",
+                   "(reread 'Shortcut 1: recurse into every parent slot')")  # fmt: skip
+    assert_mistake(SHORTCUT_ONE, 16.0, "too low", "hint: count how often each node is reached")
+
+
+def test_shortcut_two_with_c_first_is_right_by_luck() -> None:
+    # d = c + b: the walk reaches c before b, c sends b its share, and b pushes 2 (a = 1 + 4):
+    # the true dd/da = 5, found by an order that only happens to be topological.
+    assert SHORTCUT_TWO.solution() == 5.0
+    assert_mistake(
+        SHORTCUT_TWO,
+        3.0,
+        "what it gives for d = b + c",
+        "reaches c before b",
+        "(reread 'Shortcut 2: visit each node once, in the order the walk meets it')",
+    )

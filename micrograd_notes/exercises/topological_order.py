@@ -5,6 +5,10 @@ once. Many orders are right, so the checker does not compare with one: it checks
 properties on graphs the engine builds (a diamond where a node is reached along two paths and
 used twice by one gate, a neuron, and a chain far deeper than Python's recursion limit), with
 the engine's own order telling which nodes there are.
+
+``shortcut_one_grad`` and ``shortcut_two_swapped``: numbers the learner works out by following
+the notebook's two failing shortcuts by hand. Both are computed here by running the shortcuts,
+written as the notebook writes them, on graphs the engine builds.
 """
 
 from __future__ import annotations
@@ -13,9 +17,12 @@ from typing import Any
 
 from micrograd_notes import graph
 from micrograd_notes.engine import Value
-from micrograd_notes.exercises.core import Wrong, call_answer, code, describe
+from micrograd_notes.exercises.core import Wrong, call_answer, code, describe, number
+from micrograd_notes.gradcheck import local_diffs
 
 NOTEBOOK = "03"
+SHORTCUT_1 = "Shortcut 1: recurse into every parent slot"
+SHORTCUT_2 = "Shortcut 2: visit each node once, in the order the walk meets it"
 ORDER = "The fix: a topological order"
 NO_RECURSION = "And no recursion at all"
 CHAIN = 10_000  # links: more than the recursion limit, in Jupyter (3,000) as in Python (1,000)
@@ -136,6 +143,61 @@ def judge(answer: Any) -> None:
         check_order(got, root, where)
 
 
+# ---- the two shortcuts, as the notebook writes them, for the number exercises ----------------
+
+
+def push_down(node: Value) -> None:
+    """Send node.grad to its parents once: each gets local_diff · up_diff."""
+    assert node.gate is not None
+    for parent, local in zip(node.parents, local_diffs(node.gate, [p.data for p in node.parents])):
+        parent.grad += local * node.grad
+
+
+def naive_backward(node: Value) -> None:
+    """Shortcut 1: push, then recurse into every parent slot (a parent used twice, twice)."""
+    push_down(node)
+    for parent in node.parents:
+        if parent.parents:
+            naive_backward(parent)
+
+
+def visit_once_backward(root: Value) -> None:
+    """Shortcut 2: push each node once, in the order a depth-first walk from the root meets it."""
+    seen = set()
+
+    def visit(node: Value) -> None:
+        if node in seen or not node.parents:
+            return
+        seen.add(node)
+        push_down(node)
+        for parent in node.parents:
+            visit(parent)
+
+    root.grad = 1.0
+    visit(root)
+
+
+def shortcut_one_on_three_doublings() -> float:
+    """a.grad after shortcut 1 on b3 = b2 + b2, b2 = b1 + b1, b1 = a + a (truly db3/da = 8)."""
+    a = Value(1.0, "a")
+    b1 = a + a
+    b2 = b1 + b1
+    b3 = b2 + b2
+    b3.grad = 1.0
+    naive_backward(b3)
+    return a.grad
+
+
+def shortcut_two_on(swapped: bool) -> float:
+    """a.grad after shortcut 2 on d = b + c (or c + b), c = b + a, b = 2a (truly dd/da = 5)."""
+    a = Value(1.0, "a")
+    b = a * 2.0
+    c = b + a
+    d = c + b if swapped else b + c
+    visit_once_backward(d)
+    return a.grad
+
+
 EXERCISES = [
     code(
         "topological_order",
@@ -145,5 +207,28 @@ EXERCISES = [
         solution=topological_order,
         judge=judge,
         section=ORDER,
+    ),
+    number(
+        "shortcut_one_grad",
+        NOTEBOOK,
+        "the grad shortcut 1 gives a for three doublings",
+        shortcut_one_on_three_doublings(),
+        section=SHORTCUT_1,
+        mistakes={
+            8.0: "that is the true db3/da; shortcut 1 pushes b2 and b1 more than once",
+        },
+        hint="count how often each node is reached, and what it holds each time it pushes",
+    ),
+    number(
+        "shortcut_two_swapped",
+        NOTEBOOK,
+        "the grad shortcut 2 gives a when d = c + b",
+        shortcut_two_on(swapped=True),
+        section=SHORTCUT_2,
+        mistakes={
+            shortcut_two_on(swapped=False): "that is what it gives for d = b + c; with c listed "
+            "first, the walk reaches c before b",
+        },
+        hint="the walk goes from d to c first, and from c to b: what does b hold by then?",
     ),
 ]
