@@ -121,9 +121,9 @@ assert abs(scores[2].grad - (1 / 3)) < 1e-12  # wrong side of a -1 point: pushed
 # In an update that term moves every parameter towards 0 by the fraction 2 · lr · α of
 # itself, which is why it is also called *weight decay*. **Why:** among the many weight
 # settings that separate the training points, it prefers small weights, and small weights
-# make a smoother boundary that is less bent around single points. We use a light α = 1e-4;
-# notebook 12 measures what a stronger one does to new points. `l2(params, alpha)` is one
-# node, α · dot(p, p):
+# make a smoother boundary that is less bent around single points; too strong a penalty
+# flattens the boundary until it no longer fits the data. We use a light α = 1e-4.
+# `l2(params, alpha)` is one node, α · dot(p, p):
 
 # %%
 ws = [Value(0.5), Value(-2.0), Value(3.0)]
