@@ -56,37 +56,44 @@ def cases() -> list[tuple[Array, Array, Array]]:
     return [(rng.normal(size=n), rng.normal(size=m), rng.normal(size=n - m + 1)) for n, m in SIZES]
 
 
+def _check_case(
+    answer: Any,
+    what: str,
+    case: tuple[Array, Array, Array],
+    expected: tuple[Array, Array],
+    dx_suspects: list[Suspect],
+    dk_suspects: list[Suspect],
+    dx_hint: str,
+) -> None:
+    """Call the learner's function on one (x, k, dy) and compare its (dx, dk) with
+    ``expected``; raise Wrong naming the first mistake seen."""
+    x, k, dy = case
+    got = unpack(call_answer(answer, x.copy(), k.copy(), dy.copy(), what=what), NAMES, what)
+    check_order(NAMES, got, expected)
+    compare("dx", got[0], expected[0], suspects=dx_suspects, like="x", shape_hint=dx_hint)
+    compare("dk", got[1], expected[1], suspects=dk_suspects, like="k")
+
+
 def judge(answer: Any) -> None:
     """Run the learner's conv1d_backward on each case; raise Wrong naming the mistake."""
     for x, k, dy in cases():
         n, m = len(x), len(k)
-        what = f"conv1d_backward with x of length {n}, k of length {m}"
-        got = unpack(call_answer(answer, x.copy(), k.copy(), dy.copy(), what=what), NAMES, what)
         dX, dK, _ = Conv1d(k, 0.0).backward(x[None], dy[None])
-        expected = (dX[0], dK)
-        check_order(NAMES, got, expected)
-        unflipped = np.correlate(np.pad(dy, m - 1), k, mode="valid")
-        compare(
-            "dx",
-            got[0],
-            expected[0],
-            suspects=[
+        _check_case(
+            answer,
+            f"conv1d_backward with x of length {n}, k of length {m}",
+            (x, k, dy),
+            (dX[0], dK),
+            dx_suspects=[
                 Suspect(
-                    unflipped,
+                    np.correlate(np.pad(dy, m - 1), k, mode="valid"),
                     "the kernel is not flipped: dx[t] = Σ_i dy[i]·k[t − i] meets k back to "
                     "front (a full convolution: pad dy, slide the flipped k)",
                 )
             ],
-            like="x",
-            shape_hint=f"every x[t] has a gradient; pad dy with m − 1 = {m - 1} zeros each side",
-        )
-        compare(
-            "dk",
-            got[1],
-            expected[1],
-            suspects=[
+            dk_suspects=[
                 Suspect(
-                    expected[1][::-1],
+                    dK[::-1],
                     "dk is reversed: dk[j] = Σ_i x[i + j]·dy[i], x slid under dy with no flip",
                 ),
                 Suspect(
@@ -95,7 +102,7 @@ def judge(answer: Any) -> None:
                     "dy as it is (a correlation)",
                 ),
             ],
-            like="k",
+            dx_hint=f"every x[t] has a gradient; pad dy with m − 1 = {m - 1} zeros each side",
         )
 
 
@@ -135,54 +142,35 @@ def cases_2d() -> list[tuple[Array, Array, Array]]:
 
 def judge_2d(answer: Any) -> None:
     """Run the learner's conv2d_backward on each case; raise Wrong naming the mistake."""
+    both_axes = "meets k back to front along both axes"
     for x, k, dy in cases_2d():
-        what = f"conv2d_backward with x of shape {x.shape}, k of shape {k.shape}"
-        got = unpack(call_answer(answer, x.copy(), k.copy(), dy.copy(), what=what), NAMES, what)
+        (kh, kw), padded = k.shape, np.pad(dy, [(k.shape[0] - 1,) * 2, (k.shape[1] - 1,) * 2])
         dX, dK, _ = Conv2d(k, 0.0).backward(x[None], dy[None])
-        expected = (dX[0], dK)
-        check_order(NAMES, got, expected)
-        padded = np.pad(dy, [(k.shape[0] - 1,) * 2, (k.shape[1] - 1,) * 2])
-        half_turns = []
-        if k.shape[0] > 1:
-            half_turns.append(
-                Suspect(
-                    correlate(padded, k[:, ::-1]),
-                    "the kernel is flipped left to right only: dx[p, q] = Σ dy[r, c]·"
-                    "k[p − r, q − c] meets k back to front along both axes (turn it by 180°)",
-                )
-            )
-        half_turns.append(
-            Suspect(
-                correlate(padded, k[::-1, :]),
-                "the kernel is flipped upside down only: dx[p, q] = Σ dy[r, c]·k[p − r, q − c] "
-                "meets k back to front along both axes (turn it by 180°)",
-            )
-        )
-        compare(
-            "dx",
-            got[0],
-            expected[0],
-            suspects=[
+        rule = "dx[p, q] = Σ dy[r, c]·k[p − r, q − c]"
+        _check_case(
+            answer,
+            f"conv2d_backward with x of shape {x.shape}, k of shape {k.shape}",
+            (x, k, dy),
+            (dX[0], dK),
+            dx_suspects=[
                 Suspect(
                     correlate(padded, k),
-                    "the kernel is not flipped: dx[p, q] = Σ dy[r, c]·k[p − r, q − c] meets "
-                    "k back to front along both axes (pad dy, slide k turned by 180°)",
+                    f"the kernel is not flipped: {rule} {both_axes} (pad dy, slide k turned "
+                    "by 180°)",
                 ),
-                *half_turns,
-            ],
-            like="x",
-            shape_hint=(
-                f"every pixel of x has a gradient; pad dy with kh − 1 = {k.shape[0] - 1} rows "
-                f"and kw − 1 = {k.shape[1] - 1} columns of zeros on each side"
-            ),
-        )
-        compare(
-            "dk",
-            got[1],
-            expected[1],
-            suspects=[
                 Suspect(
-                    expected[1][::-1, ::-1],
+                    correlate(padded, k[:, ::-1]),
+                    f"the kernel is flipped left to right only: {rule} {both_axes} (turn it "
+                    "by 180°)",
+                ),
+                Suspect(
+                    correlate(padded, k[::-1, :]),
+                    f"the kernel is flipped upside down only: {rule} {both_axes} (turn it by 180°)",
+                ),
+            ],
+            dk_suspects=[
+                Suspect(
+                    dK[::-1, ::-1],
                     "dk is turned by 180°: dk[i, j] = Σ dy[r, c]·x[r + i, c + j] slides dy "
                     "over x as it is, no flip",
                 ),
@@ -192,7 +180,10 @@ def judge_2d(answer: Any) -> None:
                     "Σ dy[r, c]·x[r + i, c + j] slides dy as it is (a correlation)",
                 ),
             ],
-            like="k",
+            dx_hint=(
+                f"every pixel of x has a gradient; pad dy with kh − 1 = {kh - 1} rows "
+                f"and kw − 1 = {kw - 1} columns of zeros on each side"
+            ),
         )
 
 

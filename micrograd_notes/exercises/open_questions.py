@@ -58,7 +58,8 @@ def cases() -> list[tuple[Array, Array]]:
 
 
 def _scaled(X: Array, mean: Any, std: Any) -> Array:
-    return (X - mean) / std
+    scaled: Array = (X - mean) / std
+    return scaled
 
 
 def _suspects(X_train: Array, X_test: Array) -> tuple[list[Suspect], list[Suspect]]:

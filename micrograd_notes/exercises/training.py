@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
@@ -55,13 +55,23 @@ def sgd_step(params: list[Value], compute_loss: Callable[[], Value], lr: float) 
 # ---- the three models the checker trains one step -------------------------------------------
 
 
+def _scores(model: MLP, xs: list[list[float]]) -> list[Value]:
+    """The model's one output for each input (an MLP with one output gives a Value)."""
+    return [cast(Value, model(x)) for x in xs]
+
+
+def _rows(model: MLP, xs: list[list[float]]) -> list[list[Value]]:
+    """The model's outputs for each input, a list of Values per input."""
+    return [cast(list[Value], model(x)) for x in xs]
+
+
 def _regression() -> tuple[list[Value], Callable[[], Value], float]:
     """A 3-5-1 tanh MLP, mean squared error on 6 points, plus L2."""
     rng = np.random.default_rng(10)
     model = MLP(3, [5, 1], activation="tanh", seed=3)
     xs, ts = rng.normal(size=(6, 3)).tolist(), rng.normal(size=6).tolist()
     params = model.parameters()
-    return params, lambda: mse([model(x) for x in xs], ts) + l2(params, 0.01), 0.3
+    return params, lambda: mse(_scores(model, xs), ts) + l2(params, 0.01), 0.3
 
 
 def _classes() -> tuple[list[Value], Callable[[], Value], float]:
@@ -69,7 +79,7 @@ def _classes() -> tuple[list[Value], Callable[[], Value], float]:
     rng = np.random.default_rng(11)
     model = MLP(2, [4, 3], seed=4)
     xs, ys = rng.normal(size=(7, 2)).tolist(), [0, 1, 2, 1, 0, 2, 2]
-    return model.parameters(), lambda: softmax_cross_entropy([model(x) for x in xs], ys), 0.2
+    return model.parameters(), lambda: softmax_cross_entropy(_rows(model, xs), ys), 0.2
 
 
 def _margin() -> tuple[list[Value], Callable[[], Value], float]:
@@ -77,7 +87,7 @@ def _margin() -> tuple[list[Value], Callable[[], Value], float]:
     rng = np.random.default_rng(12)
     model = MLP(2, [3, 1], seed=5)
     xs, ys = rng.normal(size=(5, 2)).tolist(), [1, -1, 1, 1, -1]
-    return model.parameters(), lambda: hinge([model(x) for x in xs], ys), 0.05
+    return model.parameters(), lambda: hinge(_scores(model, xs), ys), 0.05
 
 
 CASES = {
