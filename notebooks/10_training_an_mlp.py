@@ -199,8 +199,9 @@ plt.show()
 #
 # ## Faster and steadier steps
 #
-# Plain gradient descent reached 100% here, but only because a learning rate of 1.0 happens
-# to suit this problem. Three common additions make the step less fussy about that choice.
+# Plain gradient descent reached 100% here with a learning rate of 1.0, which suits this
+# problem; at 0.1, as we are about to see, it is far from done after 100 steps. Three common
+# additions make the step less fussy about that choice.
 #
 # ### Momentum
 #
@@ -224,11 +225,11 @@ plt.show()
 #
 # with β₁ = 0.9, β₂ = 0.999, ε = 1e-8 and t the step count. **Why:** m is a momentum, and the
 # division by √v̂, the typical size of that parameter's gradient, gives every parameter a step
-# of about lr, however large or small its own gradient is. The division by 1 − βᵗ undoes the
-# start of m and v at 0, which would otherwise make the first steps too short. We check the
-# "about lr" on the first step from a fresh network: SGD's steps spread over orders of
-# magnitude, Adam's all have the size lr (for every gradient well above ε; one far below ε
-# gets a shorter step).
+# of about lr, however large or small its own gradient is. The divisions by 1 − β₁ᵗ and
+# 1 − β₂ᵗ correct m and v for starting at 0, which leaves both too small in the first steps,
+# each by just that factor. We check the "about lr" on the first step from a fresh network:
+# SGD's steps spread over orders of magnitude, Adam's all have the size lr (for every
+# gradient well above ε; one far below ε gets a shorter step).
 
 # %%
 first_steps = {}
@@ -487,8 +488,8 @@ assert package_code > 4 * engine_code
 # %% [markdown]
 # **Answer:** yes. An engine of several hundred lines of code (the first row) trains both
 # classifiers to 100% of their training points in seconds; the layers, losses and optimisers
-# add a few hundred more, and the package around them, most of it drawing, checking and
-# teaching, is more than four times the engine. The fused weighted sum is what keeps the
+# add a few hundred more, and the package around them (drawing, checking, file formats,
+# teaching) is more than four times the engine. The fused weighted sum is what keeps the
 # scalar engine quick. Each ingredient of the recipe has its job: the hinge loss stops
 # pulling on points beyond the margin, L2 keeps the weights small, momentum and Adam make the
 # step less fussy about the learning rate, and a decaying rate lets noisy steps settle.
