@@ -7,7 +7,13 @@ from helpers import assert_mistake
 
 from micrograd_notes import Value
 from micrograd_notes.exercises import exercise
-from micrograd_notes.exercises.convolution import cases, conv1d_backward
+from micrograd_notes.exercises.convolution import (
+    cases,
+    cases_2d,
+    conv1d_backward,
+    conv2d_backward,
+)
+from micrograd_notes.vectorized import correlate
 
 EX = exercise("conv1d_backward")
 
@@ -65,3 +71,100 @@ def test_a_flipped_dk_and_a_sign_flip_are_named() -> None:
     assert_mistake(EX, flipped_dk, "dk slides a flipped dy (a convolution)")
     assert_mistake(EX, reversed_dk, "dk is reversed")
     assert_mistake(EX, negative, "dx has the wrong sign")
+
+
+# ---- conv2d_backward ----------------------------------------------------------------------
+
+EX2 = exercise("conv2d_backward")
+
+
+def _full(dy, k):
+    return np.pad(dy, [(k.shape[0] - 1,) * 2, (k.shape[1] - 1,) * 2])
+
+
+def test_the_2d_solution_agrees_with_the_scalar_engine_on_every_case() -> None:
+    for x, k, dy in cases_2d():
+        xv = [[Value(v) for v in row] for row in x]
+        kv = [[Value(v) for v in row] for row in k]
+        kh, kw = k.shape
+        terms = []
+        for r in range(dy.shape[0]):
+            for c in range(dy.shape[1]):
+                window = [xv[r + i][c + j] for i in range(kh) for j in range(kw)]
+                y = Value.dot([w for row in kv for w in row], window)
+                terms.append(dy[r, c] * y)
+        Value.sum(terms).backward()
+        dx, dk = conv2d_backward(x, k, dy)
+        assert np.allclose(dx, [[v.grad for v in row] for row in xv], rtol=1e-12, atol=1e-14)
+        assert np.allclose(dk, [[v.grad for v in row] for row in kv], rtol=1e-12, atol=1e-14)
+
+
+def test_the_2d_checker_accepts_numpy_written_another_way() -> None:
+    def with_windows(x, k, dy):
+        dx = correlate(_full(dy, k), k[::-1, ::-1])
+        return dx, correlate(x, dy)
+
+    assert EX2.accepts(with_windows)
+
+
+def test_a_2d_kernel_not_flipped_or_flipped_along_one_axis_is_named() -> None:
+    def unflipped(x, k, dy):
+        return correlate(_full(dy, k), k), correlate(x, dy)
+
+    def left_right(x, k, dy):
+        return correlate(_full(dy, k), k[:, ::-1]), correlate(x, dy)
+
+    def upside_down(x, k, dy):
+        return correlate(_full(dy, k), k[::-1, :]), correlate(x, dy)
+
+    assert_mistake(EX2, unflipped, "the kernel is not flipped", "(reread 'In 2-D')")
+    assert_mistake(EX2, left_right, "flipped left to right only", "180°")
+    assert_mistake(EX2, upside_down, "flipped upside down only")
+
+
+def test_a_2d_dk_turned_convolved_or_transposed_is_named() -> None:
+    def turned(x, k, dy):
+        return conv2d_backward(x, k, dy)[0], correlate(x, dy)[::-1, ::-1]
+
+    def convolved(x, k, dy):
+        return conv2d_backward(x, k, dy)[0], correlate(x, dy[::-1, ::-1])
+
+    def transposed(x, k, dy):
+        dk = correlate(x, dy)
+        return conv2d_backward(x, k, dy)[0], dk.T if dk.shape[0] == dk.shape[1] else dk
+
+    assert_mistake(EX2, turned, "dk is turned by 180°")
+    assert_mistake(EX2, convolved, "dk slides a flipped dy over x (a convolution)")
+    assert_mistake(EX2, transposed, "dk is transposed")
+
+
+def test_a_2d_dx_without_padding_and_swapped_results_are_named() -> None:
+    def unpadded(x, k, dy):
+        return correlate(dy, k), correlate(x, dy)
+
+    def swapped(x, k, dy):
+        dx, dk = conv2d_backward(x, k, dy)
+        return dk, dx
+
+    def rows_for_columns(x, k, dy):  # the loops read dy's shape the wrong way round
+        dx, dk = np.zeros(x.shape), np.zeros(k.shape)
+        for r in range(dy.shape[1]):
+            for c in range(dy.shape[0]):
+                dx[r : r + k.shape[0], c : c + k.shape[1]] += k * dy[c, r]
+        return dx, dk
+
+    assert_mistake(EX2, unpadded, "dx has shape (3, 2); expected (5, 6), the shape of x",
+                   "pad dy with kh − 1 = 1 rows")  # fmt: skip
+    assert_mistake(EX2, swapped, "your dx is what dk should be")
+    assert EX2.grade(rows_for_columns).status == "wrong"
+
+
+def test_the_dx_entry_and_its_known_slips() -> None:
+    entry = exercise("conv_dx_entry")
+    probe = [Value(0.0) for _ in range(5)]
+    k = [1.0, 2.0, 3.0]
+    ys = [Value.dot([Value(w) for w in k], probe[i : i + 3]) for i in range(3)]
+    Value.sum([g * yi for g, yi in zip([1.0, -2.0, 0.0], ys)]).backward()
+    assert entry.accepts(probe[2].grad)
+    assert "unflipped" in entry.problem(-3.0)
+    assert "only window 0" in entry.problem(3.0)
