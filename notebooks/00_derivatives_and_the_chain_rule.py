@@ -338,7 +338,7 @@ assert math.isclose(slope(mean_loss, w), whole / len(samples), rel_tol=1e-8)
 # ## Preview: an engine that does the bookkeeping
 #
 # *(A look ahead: nothing in this section is needed before the next notebook, which builds
-# this engine from an empty class.)*
+# such an engine from scratch.)*
 #
 # Measuring every partial derivative costs two evaluations of the function per input: for a
 # network with a million weights, two million runs. The package's `Value` instead records how

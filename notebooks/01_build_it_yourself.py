@@ -20,8 +20,8 @@
 #
 # Notebook 00 measured derivatives and found the rules that combine them: local rates multiply
 # along a path and add across paths. Here we put those rules into code. We write our own
-# engine, in this notebook, from an empty class; it ends up well under a hundred lines, and it
-# trains a model. Along the way we fill in every gradient of a neuron by hand, find out why a
+# engine in this notebook, starting from a class that holds one number; it ends up well under
+# a hundred lines, and it trains a model. Along the way we fill in every gradient of a neuron by hand, find out why a
 # graph must be walked in a particular order, see why a step downhill needs a size of its own,
 # and see what goes wrong when a training loop forgets one line. At the end we check our
 # engine's numbers against the package's `micrograd_notes.Value`.

@@ -315,8 +315,8 @@ print(f"typical input size |x|: {sizes[0]:.1f} vs {sizes[1]:.3f} (ratio {sizes[0
 print(f"raw data:     |dL/dw| = {g_raw[0]:.4g} vs {g_raw[1]:.4g}  (ratio {g_raw[0] / g_raw[1]:,.0f})")
 
 # %% [markdown]
-# The inputs differ in size by a factor of about 590, but the weights' gradients by far more,
-# about 15,000. Where does the rest come from? Write the gradient as a sum over samples (the
+# The inputs differ in size by a factor of about 590, but the weights' gradients by a factor
+# of 15,082. Where does the rest come from? Write the gradient as a sum over samples (the
 # gradient of a sum, notebook 00): dL/dw_j = Σ_n up_diff_n · x_nj, where
 # up_diff_n = 2 (w · x_n) / 50 arrives at sample n's product. Because the first feature is
 # about 500 in every sample, w · x_n is about 50 in every sample, so every up_diff_n is about
