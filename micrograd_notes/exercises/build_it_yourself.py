@@ -24,6 +24,7 @@ import numpy as np
 
 from micrograd_notes.engine import Value
 from micrograd_notes.exercises.core import Wrong, call_answer, choice, code, number
+from micrograd_notes.exercises.derivatives import exact_gradient
 from micrograd_notes.exercises.mistakes import Suspect, compare, unpack
 
 NOTEBOOK = "01"
@@ -139,15 +140,9 @@ def judge(answer: Any) -> None:
         )
 
 
-def _mul_down_diff() -> tuple[float, float, float]:
-    """dL/da, dL/db and the up_diff for c = a·b, a = 3, b = −2, dL/dc = 4 (L = 4c)."""
-    a, b = Value(3.0), Value(-2.0)
-    c = a * b
-    (c * 4.0).backward()
-    return a.grad, b.grad, c.grad
-
-
-MUL_DA, MUL_DB, MUL_UP = _mul_down_diff()
+# c = a·b with a = 3, b = −2, and dL/dc = 4 arriving from above: L = 4c.
+MUL_UP = 4.0
+MUL_DA, MUL_DB = exact_gradient(lambda v: v[0] * v[1] * MUL_UP, [3.0, -2.0])
 
 
 def _passes_without_reset(passes: int = 3) -> float:

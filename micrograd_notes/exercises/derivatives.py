@@ -8,7 +8,7 @@ gradient, which names a learner who used an h of their own.
 
 Three numbers worked out by hand: a slope (``slope_of_f``), a chain of two links
 (``chain_of_cube``) and an input with three paths (``x_used_twice``). Each expected value is
-computed here by the engine's ``backward()``, never typed in.
+computed here by the engine's ``backward()`` (``exact_gradient``), never typed in.
 """
 
 from __future__ import annotations
@@ -154,23 +154,16 @@ def judge(answer: Any) -> None:
         )
 
 
-def _grads(build: Callable[..., Value], **at: float) -> dict[str, float]:
-    """Every input's gradient of the expression ``build(**inputs)``, by the engine."""
-    leaves = {name: Value(x, name) for name, x in at.items()}
-    build(**leaves).backward()
-    return {name: leaf.grad for name, leaf in leaves.items()}
-
-
 # f(x) = 3x² - 4x + 5 at x = -1.
-SLOPE_OF_F = _grads(lambda x: 3 * x**2 - 4 * x + 5, x=-1.0)["x"]
+(SLOPE_OF_F,) = exact_gradient(lambda v: 3 * v[0] ** 2 - 4 * v[0] + 5, [-1.0])
 # z = y³ with y = 3x + 1, at x = 0.5: dz/dy · dy/dx, and dz/dy alone.
-CHAIN_OF_CUBE = _grads(lambda x: (3 * x + 1) ** 3, x=0.5)["x"]
-CUBE_OUTER = _grads(lambda y: y**3, y=3 * 0.5 + 1)["y"]
-CHAIN_OF_SQUARE = _grads(lambda x: (3 * x + 1) ** 2, x=0.5)["x"]  # the notebook's own chain
+(CHAIN_OF_CUBE,) = exact_gradient(lambda v: (3 * v[0] + 1) ** 3, [0.5])
+(CUBE_OUTER,) = exact_gradient(lambda v: v[0] ** 3, [3 * 0.5 + 1])
+(CHAIN_OF_SQUARE,) = exact_gradient(lambda v: (3 * v[0] + 1) ** 2, [0.5])  # the notebook's own
 # z = x·y + x·x at x = 2, y = -3: one path through x·y, two through x·x.
-USED_TWICE = _grads(lambda x, y: x * y + x * x, x=2.0, y=-3.0)
+USED_TWICE_X, _ = exact_gradient(lambda v: v[0] * v[1] + v[0] * v[0], [2.0, -3.0])
 ONE_PATH_OF_XX = -3.0 + 2.0  # y + x: x·x counted as one path of rate x
-ONLY_XX = _grads(lambda x: x * x, x=2.0)["x"]  # the path through x·y forgotten
+(ONLY_XX,) = exact_gradient(lambda v: v[0] * v[0], [2.0])  # the path through x·y forgotten
 
 
 EXERCISES = [
@@ -211,7 +204,7 @@ EXERCISES = [
         "x_used_twice",
         NOTEBOOK,
         "dz/dx for z = x·y + x·x at x = 2, y = −3",
-        USED_TWICE["x"],
+        USED_TWICE_X,
         section=PATHS,
         mistakes={
             ONE_PATH_OF_XX: "x·x uses x twice, so it gives x two paths, each of rate x",

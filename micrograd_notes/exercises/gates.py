@@ -29,6 +29,7 @@ from micrograd_notes.exercises.core import (
     is_stub,
     number,
 )
+from micrograd_notes.exercises.derivatives import exact_gradient
 
 NOTEBOOK = "02"
 GATES = "The sigmoid gate scales by σ(1 − σ)"
@@ -150,15 +151,8 @@ def judge(answer: Any) -> None:
         raise Wrong(f"in softplus(x) + x at x = 0.8, x.grad is {x.grad:.6g}; expected {right:.6g}")
 
 
-def _grads(build: Any, **at: float) -> dict[str, float]:
-    """Every input's gradient of ``build(**inputs)``, by the engine."""
-    inputs = {name: Value(x, name) for name, x in at.items()}
-    build(**inputs).backward()
-    return {name: leaf.grad for name, leaf in inputs.items()}
-
-
-MUL_GRADS = _grads(lambda a, b: a * b * 3.0, a=2.0, b=-5.0)
-MAX_GRADS = _grads(lambda a, b: a.max(b) * 3.0, a=4.0, b=6.0)
+MUL_A, MUL_B = exact_gradient(lambda v: v[0] * v[1] * 3.0, [2.0, -5.0])
+MAX_A, MAX_B = exact_gradient(lambda v: v[0].max(v[1]) * 3.0, [4.0, 6.0])
 
 
 def _gradient_ratio(scale_first: float) -> float:
@@ -193,12 +187,12 @@ EXERCISES = [
         "mul_gate_grad",
         NOTEBOOK,
         "a.grad for out = a · b · 3, a = 2, b = −5",
-        MUL_GRADS["a"],
+        MUL_A,
         section=MUL,
         mistakes={
-            MUL_GRADS["b"]: "that is b.grad: a receives the OTHER input, b, times up_diff",
-            MUL_GRADS["a"] / 3: "that leaves out up_diff, the 3 the product is multiplied by",
-            -MUL_GRADS["a"]: "the sign is flipped",
+            MUL_B: "that is b.grad: a receives the OTHER input, b, times up_diff",
+            MUL_A / 3: "that leaves out up_diff, the 3 the product is multiplied by",
+            -MUL_A: "the sign is flipped",
         },
         hint="the mul gate swaps: a receives b times up_diff",
     ),
@@ -206,11 +200,11 @@ EXERCISES = [
         "max_gate_grad",
         NOTEBOOK,
         "a.grad for out = max(a, b) · 3, a = 4, b = 6",
-        MAX_GRADS["a"],
+        MAX_A,
         section=MAX,
         mistakes={
-            MAX_GRADS["b"]: "that is what the winner gets: which of a and b is larger now?",
-            MAX_GRADS["b"] / 2: "a tie splits the gradient, but 4 and 6 are no tie",
+            MAX_B: "that is what the winner gets: which of a and b is larger now?",
+            MAX_B / 2: "a tie splits the gradient, but 4 and 6 are no tie",
         },
         hint="which input wins now?",
     ),
