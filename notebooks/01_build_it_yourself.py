@@ -849,18 +849,6 @@ passes_without_reset = ...
 exercise("passes_without_reset").check(passes_without_reset);
 
 # %% [markdown]
-# ### Exercise: which way
-#
-# To make the loss smaller, each parameter moves "along its grad", "against its grad", or
-# "it does not matter"?
-
-# %%
-which_way = ...
-
-# %%
-exercise("which_way").check(which_way);
-
-# %% [markdown]
 # ### Exercise: a step that lands
 #
 # One weight again, now with x = 2 and target 3: L(w) = (2w − 3)². Which learning rate makes

@@ -1,4 +1,4 @@
-"""Notebook 01's exercises: neuron_grads and four by hand, each mistake submitted on purpose."""
+"""Notebook 01's exercises: neuron_grads and three by hand, each mistake submitted on purpose."""
 
 from __future__ import annotations
 
@@ -115,7 +115,7 @@ def test_wrong_forms_are_named() -> None:
     assert_mistake(EX, raises, "ZeroDivisionError", "return [x / 0 for x in xs], 0.0")
 
 
-# ---- the numbers and the choice ---------------------------------------------------------------
+# ---- the numbers ----------------------------------------------------------------------------------
 
 
 def test_mul_down_diff_and_its_slips() -> None:
@@ -131,13 +131,6 @@ def test_passes_without_reset() -> None:
     assert ex.accepts(3) and ex.accepts(3.0)
     assert_mistake(ex, 1, "nothing here sets it back to 0")
     assert_mistake(ex, 2, "too low")
-
-
-def test_which_way() -> None:
-    ex = exercise("which_way")
-    assert ex.accepts("against its grad") and ex.accepts(" Against its GRAD ")
-    assert_mistake(ex, "along its grad", "raises the loss")
-    assert_mistake(ex, "it does not matter", "has a sign")
 
 
 def test_step_that_lands_and_its_slips() -> None:

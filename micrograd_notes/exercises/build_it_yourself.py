@@ -7,9 +7,9 @@ number of inputs. The checker compares with the engine's ``backward()`` on neuro
 wrong place, a product that does not swap its inputs, the loss's own derivative dropped or
 halved or turned round.
 
-Four more worked by hand: one mul gate's down_diff (``mul_down_diff``), grads that pile up
-when nobody resets them (``passes_without_reset``), which way to step (``which_way``), and the
-learning rate whose first step lands on the minimum (``step_that_lands``). Each expected value
+Three more worked by hand: one mul gate's down_diff (``mul_down_diff``), grads that pile up
+when nobody resets them (``passes_without_reset``), and the learning rate whose first step
+lands on the minimum (``step_that_lands``). Each expected value
 is computed here with the engine.
 """
 
@@ -23,13 +23,12 @@ from typing import Any
 import numpy as np
 
 from micrograd_notes.engine import Value
-from micrograd_notes.exercises.core import Wrong, call_answer, choice, code, number
+from micrograd_notes.exercises.core import Wrong, call_answer, code, number
 from micrograd_notes.exercises.derivatives import exact_gradient
 from micrograd_notes.exercises.mistakes import Suspect, compare, unpack
 
 NOTEBOOK = "01"
 BY_HAND = "Step 2: every gradient of one neuron, by hand"
-PREDICTS = "Step 6: what the gradient predicts"
 STEP_SIZE = "Step 7: how far to step: the learning rate"
 LOOP = "Step 8: a training loop, bare"
 
@@ -198,18 +197,6 @@ EXERCISES = [
         section=LOOP,
         mistakes={1.0: "every backward pass adds into grad, and nothing here sets it back to 0"},
         hint="each backward pass adds its dL/dw into w.grad",
-    ),
-    choice(
-        "which_way",
-        NOTEBOOK,
-        "which way a parameter moves to make the loss smaller",
-        ["along its grad", "against its grad", "it does not matter"],
-        "against its grad",
-        section=PREDICTS,
-        mistakes={
-            "along its grad": "a step along the gradient raises the loss: see the picture",
-            "it does not matter": "the gradient's prediction ΔL ≈ grad · Δ has a sign",
-        },
     ),
     number(
         "step_that_lands",
