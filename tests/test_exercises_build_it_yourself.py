@@ -115,7 +115,7 @@ def test_wrong_forms_are_named() -> None:
     assert_mistake(EX, raises, "ZeroDivisionError", "return [x / 0 for x in xs], 0.0")
 
 
-# ---- the numbers ----------------------------------------------------------------------------------
+# ---- the numbers ---------------------------------------------------------------------------------
 
 
 def test_mul_down_diff_and_its_slips() -> None:
