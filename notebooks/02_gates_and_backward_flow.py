@@ -107,7 +107,7 @@ show_steps(trace)
 
 # %%
 frames = draw_steps(trace)
-assert len(frames) == 2 and "step 2/2: s passes up_diff 2" in frames[1].source
+assert len(frames) == 2 and "step 2/2" in frames[1].source
 fit(frames[1])
 
 # %% [markdown]
