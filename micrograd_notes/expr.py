@@ -13,6 +13,7 @@ import math
 from collections.abc import Callable, Mapping
 
 from micrograd_notes.engine import Value
+from micrograd_notes.helpers import quoted, real_to_float
 
 FUNCTIONS: dict[str, tuple[int, Callable[..., Value]]] = {
     "relu": (1, Value.relu),
@@ -54,11 +55,6 @@ def _too_deep(limit: str = f"{MAX_DEPTH} levels") -> ExpressionError:
     return ExpressionError(f"the expression is nested too deeply (limit {limit})")
 
 
-def _shown(text: str, limit: int = 60) -> str:
-    """The expression as an error quotes it: at most ``limit`` characters."""
-    return repr(text) if len(text) <= limit else repr(text[: limit - 3]) + "..."
-
-
 def _depth(tree: ast.AST) -> int:
     """How many expressions deep the syntax tree nests, counted without recursion."""
     deepest, todo = 0, [(tree, 0)]
@@ -80,7 +76,7 @@ def parse(text: str, values: Mapping[str, float]) -> Value:
     except SyntaxError as err:
         if "too many nested parentheses" in err.msg:  # Python's parser allows 200
             raise _too_deep("200 nested parentheses") from None
-        raise ExpressionError(f"syntax error in {_shown(text)}: {err.msg}") from None
+        raise ExpressionError(f"syntax error in {quoted(text)}: {err.msg}") from None
     except (RecursionError, MemoryError):
         # Python's own parser gives up this way on very deep nesting ('-' * 100000 + 'a'):
         # its fixed-size stack, not a lack of memory.
@@ -142,9 +138,9 @@ def parse(text: str, values: Mapping[str, float]) -> Value:
 
 def _constant(value: object) -> float:
     """A number written in the expression, as a finite float, or an ExpressionError."""
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise ExpressionError(f"only numbers are allowed as constants, not {value!r:.60}")
-    number = float(value) if isinstance(value, float) or abs(value) <= 1e308 else math.inf
+    number = None if isinstance(value, bool) else real_to_float(value)  # True is no number
+    if number is None:
+        raise ExpressionError(f"only numbers are allowed as constants, not {quoted(value)}")
     if not math.isfinite(number):  # 1e400 is read as inf; a 400-digit integer cannot convert
         raise ExpressionError(
             f"a number in the expression does not fit in a float ({str(value)[:20]}...; "

@@ -18,6 +18,7 @@ import secrets
 from pathlib import Path
 from typing import Any
 
+from micrograd_notes.helpers import quoted, real_to_float
 from micrograd_notes.nn import ACTIVATIONS, MLP, Conv1d, Conv2d
 
 FORMAT = "micrograd_notes.mlp"
@@ -61,12 +62,6 @@ def to_dict(model: Model) -> dict[str, Any]:
             for layer in model.layers
         ],
     }
-
-
-def _quote(value: object, limit: int = 60) -> str:
-    """``repr(value)``, cut to ``limit`` characters: an error never quotes a whole file."""
-    text = repr(value)
-    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def save(model: Model, path: str | Path) -> None:
@@ -144,18 +139,19 @@ def _field(data: dict[str, Any], key: str, kind: type | tuple[type, ...], what: 
         raise WeightsFileError(f"missing field {key!r}")
     value = data[key]
     if not isinstance(value, kind) or isinstance(value, bool):
-        raise WeightsFileError(f"field {key!r} must be {what}, got {_quote(value)}")
+        raise WeightsFileError(f"field {key!r} must be {what}, got {quoted(value)}")
     return value
 
 
 def _number(x: object, where: str) -> float:
-    if isinstance(x, bool) or not isinstance(x, (int, float)):
-        raise WeightsFileError(f"{where} must be a number, got {_quote(x)}")
-    if isinstance(x, int) and abs(x) > 1e308:  # float(x) would raise OverflowError
-        raise WeightsFileError(f"{where} is too large for a float: {_quote(x)}")
-    if not math.isfinite(x):
+    number = None if isinstance(x, bool) else real_to_float(x)  # JSON's true is no number
+    if number is None:
+        raise WeightsFileError(f"{where} must be a number, got {quoted(x)}")
+    if isinstance(x, int) and not math.isfinite(number):  # more digits than a float holds
+        raise WeightsFileError(f"{where} is too large for a float: {quoted(x)}")
+    if not math.isfinite(number):
         raise WeightsFileError(f"{where} is not finite: {x}")
-    return float(x)
+    return number
 
 
 def from_dict(data: object) -> Model:
@@ -165,23 +161,23 @@ def from_dict(data: object) -> Model:
     formats = [FORMAT, CONV1D, CONV2D]
     if data.get("format") not in formats:
         raise WeightsFileError(
-            f"field 'format' must be one of {formats}, got {_quote(data.get('format'))}"
+            f"field 'format' must be one of {formats}, got {quoted(data.get('format'))}"
         )
     if data.get("version") != VERSION:
         raise WeightsFileError(
-            f"unsupported version {_quote(data.get('version'))} (expected {VERSION})"
+            f"unsupported version {quoted(data.get('version'))} (expected {VERSION})"
         )
     if data["format"] in (CONV1D, CONV2D):
         return _conv_from_dict(data)
     nin = _field(data, "nin", int, "a positive int")
     nouts = _field(data, "nouts", list, "a list of layer sizes")
     if nin < 1 or not nouts or not all(type(n) is int and n >= 1 for n in nouts):
-        raise WeightsFileError(f"bad architecture: nin={_quote(nin)}, nouts={_quote(nouts)}")
+        raise WeightsFileError(f"bad architecture: nin={quoted(nin)}, nouts={quoted(nouts)}")
     activations = {}
     for key in ("activation", "last"):
         activations[key] = _field(data, key, str, "an activation name")
         if activations[key] not in ACTIVATIONS:
-            raise WeightsFileError(f"unknown {key} {_quote(activations[key])}")
+            raise WeightsFileError(f"unknown {key} {quoted(activations[key])}")
     layers = _field(data, "layers", list, "a list of layers")
     if len(layers) != len(nouts):
         raise WeightsFileError(f"'nouts' lists {len(nouts)} layers but 'layers' has {len(layers)}")

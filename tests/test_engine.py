@@ -310,7 +310,7 @@ def test_a_hand_set_infinite_operand_is_named_as_such() -> None:
         (
             lambda x: (x * 1.0).log(),
             1e-320,
-            r"grad of '\*#2' \(data 9.99989e-321\) overflows a float \(inf\), .* log gate of 'log#3'",
+            r"grad of '\*#2' \(data 9.99989e-321\) overflows .* log gate of 'log#3'",
         ),
         (lambda x: (x * 1.0) * 1e200 * 1e200, 1e-300, r"grad of '\*#2' .* the \* gate of '\*#4'"),
         (lambda x: 1 / (x * 1.0), 1e-160, r"grad of '\*#3' .* \(-inf\), .* the / gate of '/#4'"),
