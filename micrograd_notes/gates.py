@@ -340,14 +340,7 @@ class Max(Gate):
         return a.data if a.data >= b.data else b.data
 
     def backward(self, out: Value) -> None:
-        a, b = out._a, out._b
-        if a.data > b.data:
-            a.grad += out.grad
-        elif b.data > a.data:
-            b.grad += out.grad
-        else:
-            a.grad += 0.5 * out.grad
-            b.grad += 0.5 * out.grad
+        _route(out)
 
 
 class Min(Gate):
@@ -359,14 +352,20 @@ class Min(Gate):
         return a.data if a.data <= b.data else b.data
 
     def backward(self, out: Value) -> None:
-        a, b = out._a, out._b
-        if a.data < b.data:
-            a.grad += out.grad
-        elif b.data < a.data:
-            b.grad += out.grad
-        else:
-            a.grad += 0.5 * out.grad
-            b.grad += 0.5 * out.grad
+        _route(out)
+
+
+def _route(out: Value) -> None:
+    """The backward rule of max and min: d/d(the input passed on) = 1, d/d(the other) = 0;
+    on a tie neither derivative exists, and each input gets half of up_diff."""
+    a, b = out._a, out._b
+    if a.data == b.data:
+        a.grad += 0.5 * out.grad
+        b.grad += 0.5 * out.grad
+    elif out.data == a.data:  # the output holds the data of the input it passed on
+        a.grad += out.grad
+    else:
+        b.grad += out.grad
 
 
 class Sum(Gate):

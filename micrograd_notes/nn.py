@@ -110,6 +110,13 @@ def _as_parameter(x: object, held: Value | None, what: str) -> Value:
     return held
 
 
+def _weights_and_bias(w: list[Value], b: Value) -> Iterator[tuple[str, Value]]:
+    """The parameters of a neuron or a Conv1d by name: ``w.0``, ``w.1``, ..., then ``b``."""
+    for i, wi in enumerate(w):
+        yield f"w.{i}", wi
+    yield "b", b
+
+
 def _check_count(n: object, what: str) -> int:
     if isinstance(n, bool) or not isinstance(n, int) or n < 1:
         raise ValueError(f"{what} must be a positive int, got {n!r}")
@@ -212,9 +219,7 @@ class Neuron(Module):
         return self._activate(z)
 
     def named_parameters(self) -> Iterator[tuple[str, Value]]:
-        for i, w in enumerate(self.w):
-            yield f"w.{i}", w
-        yield "b", self.b
+        return _weights_and_bias(self.w, self.b)
 
     def __repr__(self) -> str:
         return f"Neuron({self.nin}, activation={self.activation!r}, fused={self.fused})"
@@ -380,9 +385,7 @@ class Conv1d(Module):
         return [_apply(DOT, (*self.w, *xs[i : i + k], self.b)) for i in range(len(xs) - k + 1)]
 
     def named_parameters(self) -> Iterator[tuple[str, Value]]:
-        for j, w in enumerate(self.w):
-            yield f"w.{j}", w
-        yield "b", self.b
+        return _weights_and_bias(self.w, self.b)
 
     def __repr__(self) -> str:
         return f"Conv1d({self.kernel_size}, seed={self.seed})"
