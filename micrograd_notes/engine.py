@@ -260,13 +260,14 @@ class Value:
         A non-leaf root is reset too, so ``out.grad = 5`` before ``backward()`` has no
         effect: pass ``out.backward(5.0)`` instead.
 
-        A grad that overflows a float is an ``OverflowError`` naming the node and the gate
-        whose backward rule sent it, raised when that node's turn comes, before the inf goes any
-        further. The pass stops there and grads are left part-way: the named node holds the
-        inf, the nodes not yet reached hold partial sums, and leaves keep what was added to
-        them. Clear them with ``zero_grad()`` before trying again. (Inside a ``Tape``, the
-        sweep visits only the taped inner nodes, so a leaf whose grad overflows is not named
-        here; the optimizers refuse a non-finite grad before they step.)
+        The pass visits the inner nodes only (a leaf has no rule to run), found by a graph
+        search from the root, or read off an open ``Tape``. Each node's grad is checked at its
+        turn, before its rule passes it on: one that overflows a float is an ``OverflowError``
+        naming the node and the gate whose rule sent it. The pass stops there and grads are
+        left part-way (the named node holds the inf, the nodes not yet reached hold partial
+        sums, leaves keep what was added to them): ``zero_grad()`` before trying again. A
+        leaf's grad is checked where it is read, on either path: the optimizers refuse one
+        that is not finite before they step.
         """
         seed = _seed(grad)
         if self._gate is None:  # the root is itself a leaf: d(x)/dx = 1, and leaves accumulate
