@@ -11,9 +11,9 @@ adds the result into each parent::
 ``backward()`` visits the nodes in reverse topological order, so a node's ``grad`` is complete
 before its rule passes it on.
 
-This file is the teaching path: read it top to bottom, then the gate table. How nodes are
-made fast, and the errors that name what went wrong, are in ``nodes.py``; the opt-in speed
-of a tape and a paused garbage collector is in ``tape.py``.
+This file is the teaching path: read it top to bottom, then the gate table. How nodes are made
+fast, and the errors that name what went wrong, are in ``nodes.py``; the opt-in speed of a
+tape and a paused garbage collector in ``tape.py``.
 """
 
 from __future__ import annotations
@@ -39,8 +39,7 @@ class Value:
     # collector has to walk while a big graph is built: building the 275k-node benchmark
     # graph takes about 30% less time. The ``parents`` property assembles the tuple.
     __slots__ = ("data", "grad", "label", "_gate", "_a", "_b", "_many")
-    # Make NumPy hand `np.float64(2) * v` over to Value.__rmul__ instead of
-    # building an object array.
+    # Make NumPy hand `np.float64(2) * v` to Value.__rmul__, not build an object array.
     __array_ufunc__ = None
 
     def __init__(self, data: float, label: str = "") -> None:
@@ -335,12 +334,13 @@ from micrograd_notes.nodes import (  # noqa: E402
     _seed,
     _unary,
 )
-from micrograd_notes.tape import Tape, gc_paused  # noqa: E402, F401  (public: re-exported)
+from micrograd_notes.tape import Tape, gc_paused  # noqa: E402
+
+__all__ = ["Gate", "Operand", "Tape", "Value", "dot", "gc_paused"]  # public here, as before
 
 
 def __getattr__(name: str) -> object:
-    """What code written before the split reads here (``engine.Mul``, ``engine._taping``),
-    read from gates.py or nodes.py, where it lives now."""
+    """Names code reads here from before the split (``engine.Mul``): from gates or nodes."""
     from micrograd_notes import gates, nodes
 
     for module in (gates, nodes):

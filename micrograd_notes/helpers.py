@@ -30,7 +30,7 @@ def real_to_float(x: object) -> float | None:
     try:
         return float(x)
     except OverflowError:  # float(10 ** 400)
-        return math.inf if x > 0 else -math.inf
+        return -math.inf if x < 0 else math.inf
 
 
 def quoted(value: object, limit: int = 60) -> str:

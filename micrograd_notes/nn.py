@@ -172,7 +172,7 @@ class Neuron(Module):
             )
         # The leaves set last time, kept apart from the list: ``n.w[0] = 1`` drops its leaf
         # from the list, and that is the leaf the number must go into.
-        held: tuple[Value, ...] = getattr(self, "_held_w", (None,) * self.nin)
+        held: tuple[Value | None, ...] = getattr(self, "_held_w", (None,) * self.nin)
         self._w = [
             _as_parameter(w, old, f"weight w[{i}]") for i, (w, old) in enumerate(zip(weights, held))
         ]

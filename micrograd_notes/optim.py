@@ -27,6 +27,10 @@ class Optimizer:
             raise ValueError(f"lr must be a finite number > 0, got {lr!r}")
         self.lr = lr
 
+    def step(self) -> None:
+        """One update of every parameter (each optimizer says how)."""
+        raise NotImplementedError
+
     def zero_grad(self) -> None:
         """Set every parameter's grad to 0."""
         for p in self.params:
