@@ -4,9 +4,10 @@ Run: ``pip install -e ".[bench]" && python benchmarks/bench_training.py``
 
 The step: MLP(2, [16, 16, 1]) on 100 moons points, hinge loss + L2, forward, backward and
 an SGD update (for micrograd_notes, ``training.train_step``: the step the demo and the
-playground take, here at a fixed learning rate). All three start from the same weights; the script first checks that they
-compute the same loss and gradients, then times them interleaved in one process. The
-plain-float version is the floor for pure Python: no graph, no nodes, just the arithmetic.
+playground take, here at a fixed learning rate). All three start from the same weights; the
+script first checks that they compute the same loss and gradients, then times them
+interleaved in one process. The plain-float version is the floor for pure Python: no graph,
+no nodes, just the arithmetic.
 
 Each run is a block of consecutive steps, timed as a training loop feels it: the garbage
 collections that happen during the block count, so an engine whose graphs are cyclic

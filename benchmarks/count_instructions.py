@@ -4,12 +4,14 @@ Run: ``python benchmarks/count_instructions.py`` (needs valgrind: ``apt-get inst
 
 Each workload runs in a child Python under ``valgrind --tool=callgrind`` twice, once with
 ``k`` repetitions and once with ``k + n``; the difference divided by ``n`` is the cost of one
-repetition, with start-up, imports and the first (warm-up) repetition cancelled out.
+repetition, with start-up, imports and the first (warm-up) repetition cancelled out. The
+child freezes what its imports made out of the garbage collector's sight first (see child()).
 """
 
 from __future__ import annotations
 
 import argparse
+import gc
 import re
 import subprocess
 import sys
@@ -72,6 +74,13 @@ def _workloads() -> dict[str, tuple[Callable[[int], object], int]]:
 
 def child(name: str, repeats: int) -> None:
     run, _ = _workloads()[name]
+    # Every count starts from the same collector state. The objects the imports left (more or
+    # fewer from one version of the package to the next) are frozen out of the cyclic
+    # collector's sight and its counters start at zero: otherwise a full collection, which
+    # walks all of them, falls inside the counted repetitions in one run and not in the next,
+    # and moves a training step's count by 5% or more between versions that train alike.
+    gc.collect()
+    gc.freeze()
     run(repeats)
 
 
