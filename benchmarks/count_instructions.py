@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import os
 import re
 import subprocess
 import sys
@@ -76,12 +77,18 @@ def child(name: str, repeats: int) -> None:
     run, _ = _workloads()[name]
     # Every count starts from the same collector state. The objects the imports left (more or
     # fewer from one version of the package to the next) are frozen out of the cyclic
-    # collector's sight and its counters start at zero: otherwise a full collection, which
-    # walks all of them, falls inside the counted repetitions in one run and not in the next,
-    # and moves a training step's count by 5% or more between versions that train alike.
+    # collector's sight and its counters start at zero: otherwise whether a full collection,
+    # which walks all of them, falls inside the counted repetitions depends on how much the
+    # imports allocated, not on the engine.
     gc.collect()
     gc.freeze()
     run(repeats)
+
+
+# Callgrind counts every thread. NumPy's OpenBLAS starts worker threads on import, which spin
+# for a while: tens of millions of instructions, a different number each run (+-4% of a
+# training run). One thread, and one string hash seed, make a count the same every time.
+_SAME_EVERY_RUN = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "PYTHONHASHSEED": "0"}
 
 
 def count(name: str, repeats: int) -> int:
@@ -89,7 +96,7 @@ def count(name: str, repeats: int) -> int:
     done = subprocess.run(
         ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null",
          sys.executable, __file__, "--child", name, str(repeats)],
-        capture_output=True, text=True, check=True,
+        capture_output=True, text=True, check=True, env={**os.environ, **_SAME_EVERY_RUN},
     )  # fmt: skip
     found = re.search(r"Collected : (\d+)", done.stderr)
     assert found, done.stderr

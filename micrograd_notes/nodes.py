@@ -80,44 +80,30 @@ def _node(
     return out
 
 
-# ``_node`` written out for one and for two parents: nearly every node is made by one of
-# these two, and one call fewer per node is 4% of building a large graph (callgrind).
+# ``_node`` written out for the gates of one parent or two, which make nearly every node:
+# one call fewer per node is 4% of building a large graph (callgrind).
 
 
-def _unary(gate: Gate, a: Value) -> Value:
-    """A new node: ``gate`` run forward on one parent."""
-    data = gate.forward(a)
+def _binary(gate: Gate, a: Value, b: Value | None = None) -> Value:
+    """A new node: ``gate`` run forward on ``a`` and ``b``, or on ``a`` alone when ``b`` is
+    None (every +, * and relu comes here)."""
+    data = gate.forward(a) if b is None else gate.forward(a, b)
     if data - data:  # inf - inf and nan - nan are nan, x - x is 0.0: see _overflow
-        raise _overflow(gate, (a,), data)
+        raise _overflow(gate, (a,) if b is None else (a, b), data)
     out = _new_value(Value)
     out.data = data
     out.grad = 0.0
     out.label = ""
     out._gate = gate
     out._a = a
-    out._b = None  # type: ignore[assignment]
+    out._b = b  # type: ignore[assignment]
     out._many = ()
     if _taping and (tape := _open_tape()) is not None:  # see Tape
         tape.append(out)
     return out
 
 
-def _binary(gate: Gate, a: Value, b: Value) -> Value:
-    """A new node: ``gate`` run forward on two parents (every + and * comes here)."""
-    data = gate.forward(a, b)
-    if data - data:  # inf or nan: see _overflow
-        raise _overflow(gate, (a, b), data)
-    out = _new_value(Value)
-    out.data = data
-    out.grad = 0.0
-    out.label = ""
-    out._gate = gate
-    out._a = a
-    out._b = b
-    out._many = ()
-    if _taping and (tape := _open_tape()) is not None:  # see Tape
-        tape.append(out)
-    return out
+_unary = _binary  # the same constructor, for a gate of one parent: ``_unary(EXP, x)``
 
 
 def _apply(gate: Gate, parents: tuple[Value, ...]) -> Value:
@@ -127,7 +113,7 @@ def _apply(gate: Gate, parents: tuple[Value, ...]) -> Value:
         if data - data:  # inf or nan: see _overflow
             raise _overflow(gate, parents, data)
         return _node(data, gate, None, None, parents)
-    return _unary(gate, *parents) if len(parents) == 1 else _binary(gate, *parents)
+    return _binary(gate, *parents)
 
 
 def _lift_tuple(items: list[Operand], op: str) -> tuple[Value, ...]:
