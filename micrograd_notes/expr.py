@@ -20,6 +20,7 @@ from collections import Counter
 from collections.abc import Callable, Mapping
 
 from micrograd_notes.engine import Value
+from micrograd_notes.helpers import quoted, real_to_float
 
 FUNCTIONS: dict[str, tuple[int, Callable[..., Value]]] = {
     "relu": (1, Value.relu),
@@ -77,14 +78,9 @@ def _too_deep(brackets: int | str) -> ExpressionError:
     )
 
 
-def _shown(text: str, limit: int = 60) -> str:
-    """The expression as an error quotes it: at most ``limit`` characters."""
-    return repr(text) if len(text) <= limit else repr(text[: limit - 3]) + "..."
-
-
 def _named(name: str) -> str:
     """A name (or names) as an error shows it: as written, or quoted and cut short if long."""
-    return name if len(name) <= 30 else _shown(name, 30)
+    return name if len(name) <= 30 else quoted(name, 30)
 
 
 # What a run of one operator is, in words: ``a + b + c`` is a sum of 3 terms.
@@ -170,7 +166,7 @@ def parse(text: str, values: Mapping[str, float]) -> Value:
         digits = re.search(r"\d{4000,}", source)  # past Python's limit for reading an int
         if digits and "digits" in err.msg:
             raise _does_not_fit(digits.group()) from None
-        raise ExpressionError(f"syntax error in {_shown(text)}: {err.msg}") from None
+        raise ExpressionError(f"syntax error in {quoted(text)}: {err.msg}") from None
     except (RecursionError, MemoryError):
         # Python's own parser gives up this way on very deep nesting (its fixed-size stack,
         # not a lack of memory), which _check_length refuses first, and on some long text
@@ -185,7 +181,7 @@ def parse(text: str, values: Mapping[str, float]) -> Value:
         if name in FUNCTIONS:
             raise ExpressionError(f"{name} is a function: call it, as in {name}(x)")
         if name not in values:
-            raise ExpressionError(f"no value for {_shown(name)}: add {_named(name)}=NUMBER")
+            raise ExpressionError(f"no value for {quoted(name)}: add {_named(name)}=NUMBER")
         if name not in leaves:
             leaves[name] = Value(values[name], name)
         return leaves[name]
@@ -279,13 +275,10 @@ def _fold(values: Mapping[str, float]) -> dict[str, float]:
 
 def _constant(value: object) -> float:
     """A number written in the expression, as a finite float, or an ExpressionError."""
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise ExpressionError(f"only numbers are allowed as constants, not {value!r:.60}")
-    try:
-        number = float(value)
-    except OverflowError:  # an integer past the largest float (a 1.5e308 written out fits)
-        number = math.inf
-    if not math.isfinite(number):
+    number = None if isinstance(value, bool) else real_to_float(value)  # True is no number
+    if number is None:
+        raise ExpressionError(f"only numbers are allowed as constants, not {quoted(value)}")
+    if not math.isfinite(number):  # an integer past the largest float (1.5e308 written out fits)
         raise _does_not_fit(str(value))
     return number
 
@@ -352,13 +345,13 @@ def parse_assignments(pairs: list[str]) -> dict[str, float]:
         name, sep, number = pair.partition("=")
         name = unicodedata.normalize("NFKC", name.strip())  # as Python reads the expression
         if not sep or not name.isidentifier():
-            raise ExpressionError(f"expected NAME=NUMBER, got {_shown(pair, 40)}")
+            raise ExpressionError(f"expected NAME=NUMBER, got {quoted(pair, 40)}")
         if name in values:
             raise ExpressionError(f"{_named(name)} is given twice")
         try:
             value = float(number)
         except ValueError:
-            raise ExpressionError(f"{_named(name)}={_shown(number, 40)}: not a number") from None
+            raise ExpressionError(f"{_named(name)}={quoted(number, 40)}: not a number") from None
         if math.isinf(value) and "inf" not in number.lower():  # 1e400, read as inf
             raise ExpressionError(f"{_named(name)}: {_does_not_fit(number.strip())}")
         if not math.isfinite(value):

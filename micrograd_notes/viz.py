@@ -34,6 +34,7 @@ from micrograd_notes.engine import Value
 from micrograd_notes.files import write_atomically
 from micrograd_notes.gradcheck import local_diffs
 from micrograd_notes.graph import count_nodes, topological_order
+from micrograd_notes.helpers import node_name as node_name  # public here too, as before
 
 # Graphs with more nodes than this are refused (max_nodes=None draws any size).
 MAX_NODES = 2000
@@ -106,14 +107,6 @@ def _escape(text: str) -> str:
     return text
 
 
-def node_name(node: Value) -> str:
-    """A node's name for people: its label; else an unlabelled leaf (a constant) is named by
-    its value, and an unlabelled result by its op."""
-    if node.label:
-        return node.label
-    return _fmt(node.data) if node.is_leaf else node.op
-
-
 def _kind(node: Value, root: Value, params: Collection[int]) -> str:
     if node is root:
         return "root"
@@ -158,10 +151,12 @@ def to_digraph(
     title: str = "",
     legend: bool = True,
 ) -> graphviz.Digraph:
-    """The graph under ``root`` as a ``graphviz.Digraph``: a record box per Value, a small
-    oval per gate, one edge per (parent, gate) pair, labelled ``×n`` when the gate takes
-    that parent n times (``a * a`` shows one edge, ``×2``), and a legend of the colours used
-    (``legend=False`` leaves it out).
+    """The graph under ``root`` as a ``graphviz.Digraph``: a record box per Value (its name,
+    data and grad: an unlabelled result is named by its op and its place in topological
+    order, ``*#3``, as trace tables and errors name it), a small oval per gate, one edge
+    per (parent, gate) pair, labelled ``×n`` when the gate takes that parent n times
+    (``a * a`` shows one edge, ``×2``), and a legend of the colours used (``legend=False``
+    leaves it out).
 
     A leaf used far along the graph (``x`` in ``x + x + ... + x``, or an input every layer
     of a deep chain reuses) gets a dashed copy of its box beside each far use: one box with
@@ -222,9 +217,9 @@ def to_digraph(
         node = order[k]
         kind = "current" if node is current else _kind(node, root, param_ids)
         kinds_shown.add(kind)
-        # A constant has no label: its value names it, so no box is left without a name.
-        fields = [_escape(node_name(node))] if node.is_leaf or node.label else []
-        fields.append(f"data {_fmt(node.data)}")
+        # Every box shows the name that trace tables and error messages use for its node: a
+        # constant is named by its value, an unlabelled result by its op and place (*#3).
+        fields = [_escape(node_name(node, k)), f"data {_fmt(node.data)}"]
         if show_grad:
             fields.append(f"grad {_fmt(shown_grads[k])}")
         dot.node(
@@ -556,9 +551,9 @@ class Trace:
         self.max_nodes = max_nodes  # the limit it was traced under, so its frames draw too
 
     def name(self, i: int) -> str:
-        """How the table names node i: its label, a constant's value, or an op and index."""
-        node = self.nodes[i]
-        return node.label or (f"{node.op}#{i}" if node.op else node_name(node))
+        """How the table names node i, as its box in the drawing does: its label, a constant's
+        value, or its op and place (``*#3``)."""
+        return node_name(self.nodes[i], i)
 
     def rows(self) -> list[list[str]]:
         """One row per edge: step, node, up_diff, parent, local_diff, down_diff."""

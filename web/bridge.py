@@ -12,11 +12,10 @@ import re
 from collections.abc import Callable, Sequence
 from urllib.parse import parse_qsl, quote
 
-from micrograd_notes import Tape, gc_paused, viz
+from micrograd_notes import gc_paused, training, viz
 from micrograd_notes.expr import INPUT_ERRORS, parse, parse_assignments
-from micrograd_notes.losses import accuracy, hinge, l2
 from micrograd_notes.nn import MLP
-from micrograd_notes.optim import SGD
+from micrograd_notes.training import ALPHA
 
 EXAMPLE_QUERY = "?expr=tanh(x*w%20%2B%20b)&x=2&w=-3&b=6.88"  # a neuron, as in the notes
 
@@ -175,8 +174,9 @@ def load_dataset(text: str, name: str) -> tuple[list[list[float]], list[int]]:
 
 
 class Training:
-    """The demo's recipe, one step at a time: MLP(2, [16, 16, 1]), hinge + alpha·L2 loss,
-    full-batch SGD whose learning rate falls from 1.0 to 0.1 over ``steps`` steps."""
+    """The demo's training (``micrograd_notes.training.Training``) on the site's data, one step
+    at a time: MLP(2, [16, 16, 1]), hinge + alpha·L2 loss, full-batch SGD whose learning rate
+    falls from 1.0 to 0.1 over ``steps`` steps."""
 
     def __init__(
         self,
@@ -184,33 +184,22 @@ class Training:
         labels: Sequence[int],
         steps: int = 100,
         seed: int = 0,
-        alpha: float = 1e-4,
+        alpha: float = ALPHA,
     ) -> None:
-        if isinstance(steps, bool) or not isinstance(steps, int) or steps < 1:
-            raise ValueError(f"steps must be an int >= 1, got {steps!r}")
         self.inputs = [[float(a), float(b)] for a, b in points]
-        self.y_signed = [2.0 * y - 1.0 for y in labels]  # hinge wants -1/+1
         self.model = MLP(2, [16, 16, 1], seed=seed)
-        self.params = self.model.parameters()
-        self.optimizer = SGD(self.params, lr=1.0)
-        self.steps, self.alpha, self.done = steps, alpha, 0
+        y_signed = [2.0 * y - 1.0 for y in labels]  # hinge wants -1/+1
+        self.run = training.Training(self.model, self.inputs, y_signed, steps, alpha)
+
+    @property
+    def done(self) -> int:
+        """How many steps have been taken."""
+        return self.run.done
 
     def step(self) -> dict[str, float]:
         """One SGD step on the whole set: its loss and training accuracy (before the update)."""
-        if self.done >= self.steps:
-            raise ValueError(f"training is over: all {self.steps} steps are done")
-        with gc_paused(), Tape():  # the demo's fast path: the same numbers, less work
-            scores = [self.model(x) for x in self.inputs]
-            loss = hinge(scores, self.y_signed) + l2(self.params, self.alpha)
-            self.optimizer.zero_grad()
-            loss.backward()
-            self.optimizer.lr = 1.0 - 0.9 * self.done / self.steps
-            self.optimizer.step()
-            self.done += 1
-            result = {"step": self.done, "loss": loss.data}
-            result["accuracy"] = accuracy(scores, self.y_signed)
-            del scores, loss  # freed with the tape, while the collector is still paused
-        return result
+        loss, accuracy = self.run.step()
+        return {"step": self.run.done, "loss": loss, "accuracy": accuracy}
 
     def boundary(self, resolution: int = 40, pad: float = 0.5) -> dict[str, object]:
         """The model's score on a grid over the data (padded by ``pad``): rows from the
