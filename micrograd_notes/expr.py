@@ -70,8 +70,9 @@ def _depth(tree: ast.AST) -> int:
     return deepest
 
 
-def parse(text: str, values: Mapping[str, float]) -> Value:
-    """The Value graph of ``text``, with each name a labelled leaf taking its value from ``values``.
+def parse(text: str, values: Mapping[str, float | Value]) -> Value:
+    """The Value graph of ``text``, with each name a labelled leaf taking its value from ``values``
+    (a Value given there is used as that leaf itself, as ``gradcheck`` needs).
 
     A name used twice is the same leaf, so ``x * x`` shows both edges into one node.
     """
@@ -95,7 +96,8 @@ def parse(text: str, values: Mapping[str, float]) -> Value:
         if name not in values:
             raise ExpressionError(f"no value for {name!r}: add {name}=NUMBER")
         if name not in leaves:
-            leaves[name] = Value(values[name], name)
+            given = values[name]
+            leaves[name] = given if isinstance(given, Value) else Value(given, name)
         return leaves[name]
 
     def build(node: ast.AST) -> Value:
@@ -182,6 +184,8 @@ def _describe(node: ast.AST) -> str:
     for kind, text in names.items():
         if isinstance(node, kind):
             return text
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitXor):
+        return "the operator ^ (for a power, write x ** 2)"
     if isinstance(node, ast.BinOp):
         return f"the operator {type(node.op).__name__}"
     if isinstance(node, ast.UnaryOp):

@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from micrograd_notes import Value
 from micrograd_notes.cli import main
 from micrograd_notes.expr import MAX_DEPTH, ExpressionError, parse, parse_assignments
 
@@ -37,6 +38,14 @@ def test_a_name_used_twice_is_one_leaf() -> None:
     assert root.parents[0] is root.parents[1] and root.parents[0].label == "x"
 
 
+def test_a_value_given_as_a_value_is_that_leaf() -> None:
+    # What gradcheck needs: the expression as a function of leaves it made itself.
+    x = Value(3.0, "x")
+    root = parse("x * x + y", {"x": x, "y": 1.0})
+    root.backward()
+    assert root.parents[0].parents[0] is x and x.grad == 6.0
+
+
 @pytest.mark.parametrize(
     ("text", "values", "words"),
     [
@@ -55,6 +64,7 @@ def test_a_name_used_twice_is_one_leaf() -> None:
         ("True + 1", {}, "only numbers"),
         ("x // 2", {"x": 1.0}, "the operator FloorDiv"),
         ("~x", {"x": 1.0}, "the operator Invert"),
+        ("x ^ 2", {"x": 1.0}, r"the operator \^ \(for a power, write x \*\* 2\)"),
         ("open('f')", {}, "unknown function open"),
         ("tanh(x=1)", {}, "no keyword arguments"),
         ("tanh(*x)", {"x": 1.0}, "takes 1 argument"),
