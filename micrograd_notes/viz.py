@@ -655,7 +655,9 @@ class FrameStrip:
 
 
 def show_steps(trace: Trace, rankdir: str = "LR") -> object:
-    """In Jupyter: a slider over the frames when ipywidgets is installed, else a strip."""
+    """In Jupyter: a slider over the frames when ipywidgets is installed, else a strip. The
+    slider carries the strip too, as the HTML shown where widgets cannot run (a notebook
+    rendered as a web page)."""
     frames = draw_steps(trace, rankdir)
     try:
         import ipywidgets
@@ -668,4 +670,11 @@ def show_steps(trace: Trace, rankdir: str = "LR") -> object:
         out.value = frames[change["new"] - 1].svg()
 
     slider.observe(show, names="value")
-    return ipywidgets.VBox([slider, out])
+    stepper = ipywidgets.VBox([slider, out])
+    widget_bundle = stepper._repr_mimebundle_
+
+    def bundle(**kwargs: object) -> dict[str, object]:
+        return {**widget_bundle(**kwargs), "text/html": FrameStrip(frames)._repr_html_()}
+
+    stepper._repr_mimebundle_ = bundle  # this one widget's display, with its static form
+    return stepper

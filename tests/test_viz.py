@@ -524,6 +524,10 @@ def test_stepper_is_a_slider_with_ipywidgets(no_system_dot) -> None:
     assert view.value == frames[0].svg()
     slider.value = 3  # moving the slider shows that step's frame
     assert view.value == frames[2].svg()
+    # Where widgets cannot run (a notebook as a web page), its HTML shows every frame.
+    bundle = stepper._repr_mimebundle_()
+    assert "application/vnd.jupyter.widget-view+json" in bundle
+    assert bundle["text/html"] == FrameStrip(frames)._repr_html_()
 
 
 @needs_builtin_renderer
