@@ -20,14 +20,30 @@ ROOT = Path(__file__).resolve().parent.parent
 build = load_script(ROOT / "web" / "build.py", "micrograd_notes_web_build")
 
 
-def test_the_sites_datasets_are_the_packages_points() -> None:
-    # The page trains without NumPy on exactly what micrograd_notes.data makes.
-    sets = json.loads(build.datasets_json())
-    assert sorted(sets) == ["circles", "moons", "xor"]
-    for name, function in [("moons", data.make_moons), ("circles", data.make_circles)]:
-        X, y = function(100, seed=0)
-        assert sets[name]["points"] == X.tolist()  # floats survive JSON exactly
-        assert sets[name]["labels"] == y.tolist()
+def test_the_labs_datasets_are_the_packages_points(tmp_path: Path) -> None:
+    # The page trains without NumPy on exactly what micrograd_notes.data makes: one file per
+    # dataset, noise level and seed the lab offers.
+    lab = build.load_lab()
+    size = build.write_datasets(tmp_path)
+    files = sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*.json"))
+    assert len(files) == 4 * 11 * 10 and "data/spiral/noise0.50-seed9.json" in files
+    assert size == sum((tmp_path / f).stat().st_size for f in files)
+    for name, make in [("moons", data.make_moons), ("circles", data.make_circles)]:
+        X, y = make(lab.POINTS, noise=0.25, seed=3)
+        shown = json.loads((tmp_path / lab.dataset_file(name, 0.25, 3)).read_text())
+        assert shown["points"] == X.tolist()  # floats survive JSON exactly
+        assert shown["labels"] == y.tolist()
+    X, y = data.make_spiral(lab.POINTS, classes=2, noise=0.0, seed=0)
+    shown = json.loads((tmp_path / lab.dataset_file("spiral", 0.0, 0)).read_text())
+    assert (shown["points"], shown["labels"]) == (X.tolist(), y.tolist())
+
+
+def test_startup_json_counts_what_the_worker_fetches(tmp_path: Path) -> None:
+    for name in [*build.STARTUP_FETCHES, "wheels/a.whl"]:
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_bytes(b"x" * 10)
+    startup = json.loads(build.startup_json(tmp_path, ["a.whl"]))
+    assert startup == {"wheels": ["a.whl"], "bytes": 10 * (len(build.STARTUP_FETCHES) + 1)}
 
 
 def test_notebook_pages_keep_outputs_and_load_nothing_from_elsewhere(tmp_path: Path) -> None:
@@ -55,9 +71,10 @@ def test_a_notebook_is_titled_by_its_first_heading(tmp_path: Path) -> None:
     assert build.notebook_title(notebook) == "n"
 
 
-def test_the_index_links_the_playground_and_escapes_titles() -> None:
+def test_the_index_links_the_playground_the_lab_and_escapes_titles() -> None:
     page = build.index_page([("notebooks/a.html", "Gates <and> flow")], {"pyodide": "1.2"})
     assert '<a href="playground.html" id="playground-link">' in page
+    assert '<a href="lab.html" id="lab-link">' in page
     assert '<a href="notebooks/a.html">Gates &lt;and&gt; flow</a>' in page
     assert "pyodide 1.2" in page
 
