@@ -50,6 +50,7 @@ PAGES = [
     "lab.js",
     "site.js",
     "charts.js",
+    "needs-server.js",
     "worker.js",
     "style.css",
     "bridge.py",
@@ -189,11 +190,16 @@ def notebook_title(path: Path) -> str:
 
 
 def first_sentence(markdown: str, limit: int = 150) -> str:
-    """The first sentence of a Markdown cell, as plain text (no #, `, * or link targets)."""
+    """A Markdown cell's heading, or else its first sentence, as plain text (no #, `, * or
+    link targets)."""
     text = re.sub(r"\[([^]]*)\]\([^)]*\)", r"\1", markdown)  # [words](link) -> words
-    text = " ".join(line.lstrip("#").strip() for line in text.splitlines() if line.strip())
-    text = re.sub(r"[`*_$]", "", text)
-    sentence = re.split(r"(?<=[.:!?])\s", text, maxsplit=1)[0]
+    text = re.sub(r"[`*$]", "", text).strip()
+    first = text.split("\n", 1)[0]
+    if first.startswith("#"):
+        sentence = first.lstrip("#").strip()
+    else:
+        paragraph = " ".join(text.split("\n\n", 1)[0].split())
+        sentence = re.split(r"(?<=[a-z)][.!?])\s", paragraph, maxsplit=1)[0]
     return sentence if len(sentence) <= limit else sentence[: limit - 1].rstrip() + "…"
 
 
