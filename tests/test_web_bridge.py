@@ -118,7 +118,10 @@ def test_nesting_counts_operators_along_the_worst_path() -> None:
     assert bridge.nesting("x + y * z") == (2, 0)
     assert bridge.nesting("x ** 2") == (1, 0)  # ** is one operator
     assert bridge.nesting("(x + y) * (z - (w + v))") == (3, 2)
-    assert bridge.nesting("tanh(tanh(x") == (0, 2)  # left open: still measured
+    assert bridge.nesting("tanh(tanh(x") == (2, 2)  # a call nests; left open: still measured
+    assert bridge.nesting("1.5e-3 * x_1") == (1, 0)  # a number's dot and sign are no operators
+    assert bridge.nesting("x.a") == (5, 0)  # nor in the language: counted dear
+    assert bridge.nesting("not x") == (5, 0)
     assert bridge.nesting("x))") == (0, 0)
     assert bridge.nesting("-" * 3000 + "x") == (3000, 0)
 
@@ -130,11 +133,29 @@ def test_nesting_counts_operators_along_the_worst_path() -> None:
         ("+".join(["x"] * 1000), "999 operators in a row"),
         ("+".join(["x"] * 10_000), "9,999 operators in a row"),
         ("*".join(["x"] * 3000), "2,999 operators in a row"),
-        ("(" * 300 + "x" + ")" * 300, "brackets nested 300 deep"),
-        ("tanh(" * 150 + "x" + ")" * 150, "brackets nested 150 deep"),
+        ("(" * 300 + "x" + ")" * 300, ": 300 nested brackets"),
+        ("tanh(" * 150 + "x" + ")" * 150, "150 operators in a row inside 150 nested brackets"),
         ("x+" * 15_000 + "x", "characters long"),
+        ("x" + ".a" * 5000, "operators in a row"),
+        ("x" + "()" * 5000, "operators in a row"),
+        ("x" + "[0]" * 5000, "operators in a row"),
+        ("lambda:" * 2000 + "x", "operators in a row"),
+        ("not " * 2000 + "x", "operators in a row"),
     ],
-    ids=["minus", "sum", "sum-10k", "product", "brackets", "calls", "long"],
+    ids=[
+        "minus",
+        "sum",
+        "sum-10k",
+        "product",
+        "brackets",
+        "calls",
+        "long",
+        "attributes",
+        "call-chain",
+        "subscripts",
+        "lambdas",
+        "nots",
+    ],
 )
 def test_expressions_too_deep_for_the_pages_parser_never_reach_it(
     expr: str, words: str, monkeypatch: pytest.MonkeyPatch
@@ -148,7 +169,7 @@ def test_expressions_too_deep_for_the_pages_parser_never_reach_it(
     monkeypatch.setattr(bridge, "ast", without_parse, raising=False)
     monkeypatch.setattr(expr_module, "ast", without_parse)
     shown = bridge.explain(expr, "x=1")
-    assert words in shown["error"] and "draw a smaller part of it" in shown["error"]
+    assert words in shown["error"] and shown["error"].endswith("draw a smaller part")
     assert len(shown["error"]) <= 160
     assert bridge.explain_query(f"?expr={expr}&x=1")["error"] == shown["error"]
 

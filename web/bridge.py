@@ -9,6 +9,7 @@ The training lab's side is lab.py.
 from __future__ import annotations
 
 import ast
+import keyword
 import re
 from collections.abc import Callable, Sequence
 from urllib.parse import quote, unquote
@@ -84,30 +85,51 @@ def split_values(text: str) -> list[str]:
 # ---- the expression, measured before Python's parser sees it ----------------------------------
 
 
+# The pieces the measure tells apart. Names, numbers (with their dots and exponents' signs),
+# commas and spaces cost nothing; a bracket opens a level; anything else is an operator.
+_TOKENS = re.compile(
+    r"(?P<space>[\s,]+)|(?P<number>(?:\d[\d_]*\.?[\d_]*|\.\d[\d_]*)(?:[eE][+-]?\d+)?[jJ]?)"
+    r"|(?P<name>\w+)|(?P<open>[(\[{])|(?P<close>[)\]}])|(?P<operator>\*\*|.)"
+)
+_LANGUAGE = frozenset("+-*/") | {"**"}  # the expression language's own operators
+
+
 def nesting(expr: str) -> tuple[int, int]:
     """How deep Python's parser would have to go: the (operators, bracket levels) along the
     worst path into the expression, counting every operator of each bracket group on it.
 
-    A bound, not the exact depth: ``a*b + c*d`` counts 3 where the tree is 2 deep. It reads
-    characters only, so no input can make it recurse or take long.
+    A bound, not the exact depth: ``a*b + c*d`` counts 3 where the tree is 2 deep. A call or
+    a subscript counts as an operator too (``f()()()`` nests), and whatever is not in the
+    expression language (``.``, ``:``, ``not``, ``lambda``...) as BRACKET_COST operators: the
+    parser is refused it anyway, after reading it. It scans once, so no input can make it
+    recurse or take long.
     """
     stack = [[0, (0, 0)]]  # per open bracket: its operators so far, its deepest inner path
-    previous = ""
-    for char in expr:
-        if char in "([{":
+    previous = "space"
+    for token in _TOKENS.finditer(expr):
+        kind, text = token.lastgroup, token.group()
+        if kind == "open":
+            if previous in ("name", "number", "close"):
+                stack[-1][0] += 1  # a call `f(` or subscript `x[` nests like an operator
             stack.append([0, (0, 0)])
-        elif char in ")]}" and len(stack) > 1:
-            ops, (inner_ops, inner_brackets) = stack.pop()
-            path = (ops + inner_ops, inner_brackets + 1)
-            stack[-1][1] = max(stack[-1][1], path, key=_cost)
-        elif char in "+-*/%@&|^~<>=!" and not (char == "*" and previous == "*"):
-            stack[-1][0] += 1  # `**` is one operator
-        previous = char
+        elif kind == "close" and len(stack) > 1:
+            _close(stack)
+        elif kind == "operator":
+            stack[-1][0] += 1 if text in _LANGUAGE else BRACKET_COST
+        elif kind == "name" and keyword.iskeyword(text):
+            stack[-1][0] += BRACKET_COST
+        if kind != "space":
+            previous = kind
     while len(stack) > 1:  # brackets left open: the parser will say so, after measuring them
-        ops, (inner_ops, inner_brackets) = stack.pop()
-        stack[-1][1] = max(stack[-1][1], (ops + inner_ops, inner_brackets + 1), key=_cost)
+        _close(stack)
     ops, (inner_ops, inner_brackets) = stack[0]
     return ops + inner_ops, inner_brackets
+
+
+def _close(stack: list[list]) -> None:
+    """End the innermost bracket group: its path is its operators and its deepest inner path."""
+    ops, (inner_ops, inner_brackets) = stack.pop()
+    stack[-1][1] = max(stack[-1][1], (ops + inner_ops, inner_brackets + 1), key=_cost)
 
 
 def _cost(path: tuple[int, int]) -> int:
@@ -120,16 +142,18 @@ def check_size(expr: str) -> None:
     if len(expr) > MAX_LENGTH:
         raise ExpressionError(
             f"the expression is {len(expr):,} characters long; the page takes up to "
-            f"{MAX_LENGTH:,}: draw a smaller part of it"
+            f"{MAX_LENGTH:,}: draw a smaller part"
         )
     ops, brackets = nesting(expr)
     if _cost((ops, brackets)) > MAX_NESTING:
-        what = (
-            f"brackets nested {brackets} deep (the page takes {MAX_NESTING // BRACKET_COST})"
-            if BRACKET_COST * brackets > ops
-            else f"{ops:,} operators in a row (the page takes {MAX_NESTING})"
+        parts = [f"{ops:,} operators in a row"] * (ops > 0) + [f"{brackets} nested brackets"] * (
+            brackets > 0
         )
-        raise ExpressionError(f"the expression is too deep: {what}; draw a smaller part of it")
+        raise ExpressionError(
+            f"the expression is too deep: {' inside '.join(parts)} (the most: {MAX_NESTING} "
+            f"operators in a row, {MAX_NESTING // BRACKET_COST} nested brackets); draw a smaller "
+            "part"
+        )
 
 
 def names_in(expr: str) -> set[str] | None:
