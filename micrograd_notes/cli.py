@@ -1,4 +1,5 @@
-"""The ``micrograd-notes`` command: ``demo`` trains a network, ``draw`` renders an expression.
+"""The ``micrograd-notes`` command: ``demo`` trains a network, ``draw`` renders an expression,
+``exercises`` lists the exercises or checks a learner's answers.
 
 Each command imports what it needs when it runs: ``--help`` and ``draw`` never load
 matplotlib (0.7 s, and a font cache written under the home folder).
@@ -7,8 +8,11 @@ matplotlib (0.7 s, and a font cache written under the home folder).
 from __future__ import annotations
 
 import argparse
+import difflib
 import os
+import re
 import sys
+import textwrap
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -21,12 +25,15 @@ MAX_STEPS = 1_000_000
 # A step costs about 0.08 ms and 72 graph nodes per sample: 10,000 samples is already about
 # 1 s and 720,000 nodes a step. A billion asked for 32 GB before this limit existed.
 MAX_SAMPLES = 10_000
+# draw's default limit on nodes, viz.MAX_NODES (named here so that --help imports no graphviz;
+# tests/test_cli.py checks that the two agree).
+MAX_NODES = 2000
 
 DEMO_FILES = """\
 files written to the --out folder (an existing file of the same name is replaced):
   decision_boundary.png  the trained model's decision boundary over the data
   training_curves.png    loss and training accuracy (%) after every step
-  weights.json           the trained weights (read them back with micrograd_notes.weights.load)
+  weights.json           the trained weights (micrograd_notes.weights.load reads them)
   neuron_graph.svg       one first-layer neuron's forward and backward pass"""
 
 
@@ -47,8 +54,25 @@ def _int_between(minimum: int, maximum: int | None = None) -> Callable[[str], in
     return parse
 
 
-class _HelpFormatter(argparse.ArgumentDefaultsHelpFormatter, argparse.RawDescriptionHelpFormatter):
-    """Help that shows every default and keeps the epilog's lines as written."""
+class _HelpFormatter(argparse.HelpFormatter):
+    """Help that shows each option's default (where there is one to show) and wraps the
+    description and epilog to the terminal, keeping their line breaks and the columns of a
+    table such as DEMO_FILES."""
+
+    def _get_help_string(self, action: argparse.Action) -> str | None:
+        # A flag's False and an unset None say nothing a reader can use: no "(default: None)".
+        unset = action.default is None or action.default is False  # not 0: --seed's is
+        if not action.option_strings or unset or action.default == argparse.SUPPRESS:
+            return action.help
+        return f"{action.help} (default: %(default)s)"
+
+    def _fill_text(self, text: str, width: int, indent: str) -> str:
+        lines = []
+        for line in text.splitlines():
+            column = re.match(r"\s+\S+\s{2,}", line)  # a table's row: wrap under its 2nd column
+            under = indent + " " * (column.end() if column else 0)
+            lines += textwrap.wrap(line, width, initial_indent=indent, subsequent_indent=under)
+        return "\n".join(lines)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -103,9 +127,10 @@ def build_parser() -> argparse.ArgumentParser:
     draw.add_argument(
         "--max-nodes",
         type=_int_between(1),
-        default=None,
-        help="refuse graphs with more nodes than this (default: 2000; big graphs lay out slowly)",
+        default=MAX_NODES,
+        help="refuse graphs with more nodes than this (big graphs lay out slowly)",
     )
+    _add_exercises(jobs)
     return parser
 
 
@@ -157,18 +182,44 @@ def _attached_output(item: str) -> bool:
 
 def run_draw(args: argparse.Namespace) -> int:
     from micrograd_notes.expr import INPUT_ERRORS, parse, parse_assignments
-    from micrograd_notes.viz import MAX_NODES, RenderError, draw, trace_backward
+    from micrograd_notes.viz import (
+        RENDER_TIMEOUT,
+        RenderError,
+        RenderTimeout,
+        TooBigToDraw,
+        draw,
+        trace_backward,
+    )
 
-    max_nodes = MAX_NODES if args.max_nodes is None else args.max_nodes
     existed = args.output.exists()
+    trace = None
     try:
         root = parse(args.expr, parse_assignments(args.values))
         if args.trace:
-            trace = trace_backward(root, max_nodes=max_nodes)  # runs backward(), records it
+            trace = trace_backward(root, max_nodes=args.max_nodes)  # runs backward(), records it
         else:
             root.backward()  # draw() refuses a graph over the limit before laying it out
-        view = draw(root, rankdir=args.rankdir, max_nodes=max_nodes)
+        view = draw(root, rankdir=args.rankdir, max_nodes=args.max_nodes)
         view.save(args.output)
+    # viz's own advice names Python's spellings (max_nodes=, fused=True neurons): here, the
+    # command's options.
+    except TooBigToDraw as err:
+        print(
+            f"micrograd-notes draw: error: this graph has more than {err.max_nodes:,} nodes, the "
+            "drawing limit: it would take long to lay out and be unreadable. Draw a part of the "
+            "expression, or raise the limit with --max-nodes N",
+            file=sys.stderr,
+        )
+        return 2
+    except RenderTimeout as err:
+        print(
+            f"micrograd-notes draw: error: rendering took longer than {RENDER_TIMEOUT:g} s and "
+            f"was stopped: this graph ({err.edges} edges) is too tangled to lay out quickly. "
+            "Draw a part of the expression, or write its DOT source with -o graph.dot, which "
+            "needs no layout",
+            file=sys.stderr,
+        )
+        return 1
     except INPUT_ERRORS as err:
         # The engine's own errors (log of a negative, x / 0, an overflow, ...) are the
         # user's input too.
@@ -187,7 +238,7 @@ def run_draw(args: argparse.Namespace) -> int:
         print(f"micrograd-notes draw: interrupted: {args.output} was not written", file=sys.stderr)
         return 130
     print(f"{args.expr.strip()} = {root.data:.6g}")
-    if args.trace:
+    if trace is not None:
         print(trace)
     print(f"wrote {args.output}{' (replacing the file that was there)' if existed else ''}")
     return 0
@@ -207,11 +258,23 @@ def _check_out_folder(out: Path) -> str | None:
 
 
 def run_demo(args: argparse.Namespace) -> int:
+    from micrograd_notes.extras import INSTALL, missing
+
+    absent = missing("matplotlib", "tqdm")  # the [demo] extra: said before anything is made
+    if absent:
+        needs = f"{' and '.join(absent)}, which {'is' if len(absent) == 1 else 'are'} not installed"
+        print(f"micrograd-notes demo: error: the demo needs {needs}: {INSTALL}", file=sys.stderr)
+        return 1
     created = not args.out.exists()
     problem = _check_out_folder(args.out)
     if problem is not None:
         print(f"micrograd-notes demo: error: {problem}", file=sys.stderr)
         return 2
+    # A bar redrawn after every step is for a terminal; in a log (CI, a file) it would be a
+    # line per step: there, one line says what is going on.
+    bar = not args.no_progress and sys.stderr.isatty()
+    if not args.no_progress and not bar:
+        print(f"training: {args.steps:,} steps (no progress bar: not a terminal)", file=sys.stderr)
     try:
         from micrograd_notes.demo import Interrupted, run
     except KeyboardInterrupt:  # Ctrl-C while numpy and the rest load
@@ -223,10 +286,10 @@ def run_demo(args: argparse.Namespace) -> int:
             samples=args.samples,
             steps=args.steps,
             seed=args.seed,
-            progress=not args.no_progress,
+            progress=bar,
         )
     except Interrupted as stop:
-        if not args.no_progress:
+        if bar:
             print(file=sys.stderr)  # end the progress bar's line: tqdm leaves it open
         return _interrupted(args.out, created, stop.when, stop.written)
     except KeyboardInterrupt:  # between the demo's own checkpoints: making the data
@@ -263,17 +326,116 @@ def _interrupted(out: Path, created: bool, when: str, written: list[Path]) -> in
     return 130
 
 
+# ---- exercises ---------------------------------------------------------------------------------
+
+EXERCISES_HELP = """\
+With no PATH, list every exercise with its notebook and kind. With PATH, a notebook (.ipynb)
+or a Python file holding your answers: run its code in a separate process (as the notebook
+would run, top to bottom, with a time limit) and say which of its exercises are right, which
+are wrong and why, and which are not answered yet. The exercises checked are those of the
+file's notebook (from the two digits its name starts with) and any other whose answer the file
+defines. An answer goes under the exercise's name: a function linear_backward, a class
+Softplus, a variable for a number or a choice."""
+
+EXERCISES_EXIT_CODES = """\
+exit codes: 0 every exercise right (or the list printed); 1 an exercise wrong or not answered
+yet; 2 bad input (no such file, not a notebook or a Python file, no exercises in it); 3 the
+file's code raised an error or ran past --timeout (the answers it defined before are still
+checked); 130 interrupted (Ctrl-C)"""
+
+
+def _add_exercises(jobs: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    exercises = jobs.add_parser(
+        "exercises",
+        help="list the exercises, or check the answers in a notebook or a Python file",
+        description=EXERCISES_HELP,
+        epilog=EXERCISES_EXIT_CODES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    exercises.add_argument(
+        "path", nargs="?", type=Path, metavar="PATH", help="a notebook or a Python file of answers"
+    )
+    exercises.add_argument(
+        "--timeout",
+        type=_int_between(1, 3600),
+        default=120,
+        metavar="SECONDS",
+        help="stop the file's code after this long (default: 120)",
+    )
+
+
+def run_exercises(args: argparse.Namespace) -> int:
+    from micrograd_notes.exercises import catalog
+    from micrograd_notes.exercises.progress import (
+        FileProblem,
+        format_catalog,
+        format_report,
+        grade_file,
+    )
+
+    who = "micrograd-notes exercises"
+    if args.path is None:
+        print(format_catalog(catalog()))
+        return 0
+    try:
+        report = grade_file(args.path, timeout=args.timeout)
+    except FileProblem as err:
+        print(f"{who}: error: {err}", file=sys.stderr)
+        return 2
+    except TimeoutError as err:
+        print(f"{who}: error: {err} and was stopped (allow longer with --timeout)", file=sys.stderr)
+        return 3
+    except KeyboardInterrupt:
+        print(f"{who}: interrupted", file=sys.stderr)
+        return 130
+    if report.error:
+        print(f"{who}: the code in {args.path} stopped: {report.error}", file=sys.stderr)
+    elif not report.grades:
+        print(
+            f"{who}: error: no exercises in {args.path}: its name starts with no notebook's "
+            f"number and it defines no answer (`{who}` lists their names)",
+            file=sys.stderr,
+        )
+        return 2
+    if report.grades:
+        print(format_report(args.path, report))
+    if report.error:
+        return 3
+    return 0 if all(grade.status == "right" for _, grade in report.grades) else 1
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``micrograd-notes`` console script."""
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv[:1] == ["draw"]:
         argv = ["draw", *_draw_argv(argv[1:])]
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args, unknown = parser.parse_known_args(argv)
+    if unknown:
+        _refuse_unknown(parser, args.command, unknown)
     if args.command == "demo":
         return run_demo(args)
     if args.command == "draw":
         return run_draw(args)
+    if args.command == "exercises":
+        return run_exercises(args)
     raise AssertionError(args.command)  # argparse only lets known commands through
+
+
+def _refuse_unknown(parser: argparse.ArgumentParser, command: str, unknown: list[str]) -> None:
+    """Refuse arguments the command does not know, as argparse does (its usage, exit code 2),
+    suggesting the nearest of its options for a mistyped one."""
+    # argparse keeps its subcommands and their options in private fields: read-only here.
+    jobs = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    job: argparse.ArgumentParser = jobs.choices[command]
+    options = [name for name in job._option_string_actions if name.startswith("--")]
+    hints = []
+    for item in unknown:
+        nearest = difflib.get_close_matches(item.split("=")[0], options, n=1)
+        if item.startswith("--") and nearest:
+            hints.append(f"did you mean {nearest[0]}?")
+    hint = f" ({'; '.join(hints)})" if hints else ""
+    job.error(f"unrecognized arguments: {' '.join(unknown):.100}{hint}")
 
 
 if __name__ == "__main__":

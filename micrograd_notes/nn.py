@@ -15,6 +15,7 @@ import math
 import numbers
 import random
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from typing import Any
 
 from micrograd_notes.engine import DOT, Operand, Value, _apply
 
@@ -68,6 +69,13 @@ class Module:
                 raise ValueError(f"parameter {name!r} must be a finite number, got {value!r}")
         for name, p in params.items():
             p.data = float(state[name])
+
+    def to_torch(self) -> Any:
+        """The equivalent PyTorch module in float64, for an MLP, Conv1d or Conv2d (needs
+        PyTorch; ``micrograd_notes.torch_io.from_torch`` goes back)."""
+        from micrograd_notes.torch_io import to_torch  # here: it imports this module
+
+        return to_torch(self)  # type: ignore[arg-type]  # a Neuron or Layer: a clear TypeError
 
 
 def _check_activation(activation: str) -> str:

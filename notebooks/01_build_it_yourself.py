@@ -32,8 +32,11 @@ import sys
 import tracemalloc
 import weakref
 
-import matplotlib.pyplot as plt
 import numpy as np
+
+from micrograd_notes.extras import require
+
+plt = require("matplotlib.pyplot")  # the [demo] extra; if missing, one line says how to get it
 
 # %% [markdown]
 # ## Step 1: a number that remembers where it came from

@@ -14,27 +14,38 @@
 # ---
 
 # %% [markdown]
-# # 12. The notes' open questions, answered by experiment
+# # 12. Open questions, answered by experiment
 #
-# **Question:** the study notes end with questions they leave open. How should the weights
-# start, and what if they start large? Why normalise the inputs? Why is ReLU'(0) taken as 0,
-# and would 1 change anything? Should the squared error be divided by the batch size? And when
-# the test accuracy trails the training accuracy, does more data, more hidden units or more
-# regularisation help?
+# **Question:** once backpropagation works, five questions come up that the derivations alone
+# do not settle.
+#
+# 1. How should the weights start, and what happens if they start too small or too large?
+# 2. Why centre and scale the inputs, and what goes wrong if we do not?
+# 3. ReLU has a kink at 0, where its slope is taken to be 0. Would taking 1 change anything?
+# 4. Should the squared error of a batch be summed over the batch, or averaged?
+# 5. When the test accuracy trails the training accuracy, which helps: more training data,
+#    more hidden units, or a stronger L2 penalty?
 #
 # Each question gets a small seeded experiment and an `assert` on its outcome, with margins
 # wide enough that the answer does not hang on one lucky seed. Everything runs on the scalar
-# engine (the decision-boundary pictures use its NumPy twin), in well under a minute.
+# engine (the pictures use its NumPy twin where a whole grid is drawn). The optimisers (SGD,
+# Adam) and L2 are the ones notebook 10 explained; binary cross-entropy is notebook 11's.
 
 # %%
 import math
 
+import ipywidgets as widgets
+from micrograd_notes.figures import CLASS_COLOURS, style_problems, use_house_style
+
+use_house_style()  # the house style; if matplotlib is missing, one line says how to get it
+
 import matplotlib.pyplot as plt
 import numpy as np
+from IPython.display import display
 
 from micrograd_notes import Tape, Value, gc_paused
 from micrograd_notes.data import make_moons, train_test_split
-from micrograd_notes.exercises import Exercise
+from micrograd_notes.exercises import exercise
 from micrograd_notes.losses import binary_cross_entropy, l2, mse
 from micrograd_notes.nn import MLP
 from micrograd_notes.optim import SGD, Adam
@@ -43,16 +54,17 @@ from micrograd_notes.vectorized import VectorizedMLP
 # %% [markdown]
 # ## 1. Initialisation: what the first weights do to every layer
 #
-# A neuron sums `nin` products w·x. If the weights are independent with variance σ², the sum
-# has variance nin · σ² · E[x²]. So each layer multiplies the size of its signal by about
-# sqrt(nin) · σ, and a deep network multiplies those factors together: below 1 the signal
-# fades layer after layer, above 1 it grows until tanh flattens it against ±1. The backward
-# pass multiplies by the same weights (dX = dY · Wᵀ), so the gradients follow.
+# A neuron sums `nin` products w·x. If the weights are independent of the inputs, with mean 0
+# and variance σ², the sum z has variance nin · σ² · E[x²]. So the weighted sum multiplies the
+# size of its signal by about √nin · σ, and a deep network multiplies those factors together:
+# below 1 the signal fades layer after layer, above 1 it grows until tanh flattens it against
+# ±1. The backward pass multiplies by the same weights (dX = dY · Wᵀ), so the gradients follow.
 #
 # We take a tanh MLP of 6 hidden layers of 16 units, start it with the package's weights, then
-# multiply every weight by 0.01 or by 10, and push a batch of 64 random inputs through it. To
-# compare like with like, the backward pass starts from the same place every time: the sum of
-# the outputs, so each output receives a gradient of exactly 1.
+# multiply every weight by 0.01 or by 10, and push a batch of 64 random inputs (each entry
+# drawn from a standard normal) through it. To compare like with like, the backward pass
+# starts from the same place every time: the sum of the outputs, so each output receives a
+# gradient of exactly 1.
 
 # %%
 WIDTH, DEPTH = 16, 6
@@ -92,62 +104,54 @@ def weight_grad_std(model: MLP) -> np.ndarray:
     )
 
 
-SCALES = {"× 0.01": 0.01, "package default": 1.0, "× 10": 10.0}
+SCALES = {"× 0.01": 0.01, "× 1 (package)": 1.0, "× 10": 10.0}
 runs, dW_std = {}, {}
 for name, scale in SCALES.items():
     model = scaled_mlp(scale)
     runs[name] = layer_by_layer(model, inputs)
     dW_std[name] = weight_grad_std(model)
 for name, (A, G) in runs.items():
-    print(
-        f"{name:>15}: activation std per layer", " ".join(f"{s:8.1e}" for s in A.std(axis=(1, 2)))
-    )
-    print(f"{'':>15}  gradient   std per layer", " ".join(f"{s:8.1e}" for s in G.std(axis=(1, 2))))
+    print(f"{name:>15}: activation std per layer",
+          " ".join(f"{s:8.1e}" for s in A.std(axis=(1, 2))))
+    print(f"{'':>15}  gradient   std per layer",
+          " ".join(f"{s:8.1e}" for s in G.std(axis=(1, 2))))
     print(f"{'':>15}  dW         std per layer", " ".join(f"{s:8.1e}" for s in dW_std[name]))
+
+# %% [markdown]
+# The sizes span 14 orders of magnitude, so the pictures show log₁₀ of each activation's and
+# each gradient's absolute value, on one x-axis per row: a histogram of the values themselves
+# would put the whole × 0.01 network, every layer after the first, into the one bin at 0.
 
 # %%
 colors = plt.cm.viridis(np.linspace(0, 0.9, DEPTH))
-fig, axes = plt.subplots(2, 3, figsize=(14, 6.5))
+fig, axes = plt.subplots(2, 3, figsize=(14, 6.8), sharex="row")
 for column, (name, (A, G)) in enumerate(runs.items()):
-    top, bottom = axes[0, column], axes[1, column]
-    reach = min(1.0, 3 * A[0].std())  # zoom in on layer 1's spread when it is small
-    for i in range(DEPTH):
-        top.hist(
-            A[i].ravel(),
-            bins=np.linspace(-reach, reach, 41),
-            histtype="step",
-            color=colors[i],
-            label=f"layer {i + 1}",
-        )
-        magnitudes = np.log10(np.abs(G[i].ravel()) + 1e-300)
-        bottom.hist(magnitudes, bins=40, histtype="step", color=colors[i], label=f"layer {i + 1}")
-    top.set(
-        title=f"weights {name}: activations",
-        xlabel=f"activation tanh(z) (axis ±{reach:.2g})",
-        ylabel="count",
-    )
-    bottom.set(
-        title=f"weights {name}: gradients",
-        xlabel="log10 |d(sum of outputs) / d activation|",
-        ylabel="count",
-    )
-axes[0, 0].legend(fontsize=8)
-axes[1, 0].legend(fontsize=8)
-fig.tight_layout()
+    for row, values in enumerate((A, G)):
+        ax = axes[row, column]
+        for i in range(DEPTH):
+            ax.hist(np.log10(np.abs(values[i].ravel())), bins=np.linspace(-16, 4, 81),
+                    histtype="step", color=colors[i], label=f"layer {i + 1}")
+        what = ("activation a = tanh(z)", "gradient d(sum of outputs)/da")[row]
+        ax.set(title=f"weights {name}: {what.split()[0]}s", xlabel=f"log₁₀ |{what}|",
+               ylabel="count (of 64 × 16)")
+axes[0, 0].set_xlim(-15, 1)
+axes[1, 0].set_xlim(-15, 4)
+fig.legend(*axes[0, 0].get_legend_handles_labels(), loc="outside right center")
+assert style_problems(fig) == []
 plt.show()
 
 # %% [markdown]
-# Read the top row from left to right. At × 0.01 (mind the axis: ±0.03) only layer 1 has a
-# visible spread: every later layer is a spike at 0, its spread about 100 times smaller than
-# the layer before. With the package's weights each layer keeps a broad spread. At × 10 most
-# units sit at −1 or +1: tanh is saturated. The bottom row shows the gradients on a log
-# scale: at × 0.01 they move down by two decades per layer as they travel back towards the
-# input; at × 10 they move *up* as they travel back, because each layer multiplies them by
+# Read the top row from left to right. At × 0.01 each layer's activations sit about two
+# decades below the layer before: layer 1 around 10⁻², layer 6 around 10⁻¹². With the
+# package's weights every layer's values sit mostly between 0.01 and 1. At × 10 they pile up
+# at log |a| = 0, that is at ±1: tanh is saturated. The bottom row shows the gradients: at
+# × 0.01 they also drop by about two decades per layer as they travel back towards the
+# input; at × 10 they *grow* as they travel back, because each layer multiplies them by
 # weights ten times too large and tanh' = 1 − a² only partly cancels that.
 #
-# The weight gradients dW = (layer input)ᵀ · (gradient at the layer's output) combine both: at
-# × 0.01 the early layers have sizeable inputs but vanished gradients and the late layers the
-# reverse, so every layer's dW is more than ten orders of magnitude below the default's:
+# The weight gradients dW = (layer input)ᵀ · (gradient at the layer's output) combine both:
+# at × 0.01 the early layers have sizeable inputs but vanished gradients and the late layers
+# the reverse, so every layer's dW is more than ten orders of magnitude below the default's:
 # gradient descent would barely move a weight.
 
 # %%
@@ -156,7 +160,7 @@ stats = {
     for name, (A, G) in runs.items()
 }
 act_small, grad_small, _ = stats["× 0.01"]
-act_default, grad_default, saturated_default = stats["package default"]
+act_default, grad_default, saturated_default = stats["× 1 (package)"]
 act_big, grad_big, saturated_big = stats["× 10"]
 
 # Vanishing: each layer's activations and each step back of the gradient shrink by > 20x.
@@ -166,14 +170,8 @@ print(
     f"x 0.01: activations shrink {act_small[0] / act_small[-1]:.0e}x from layer 1 to 6, "
     f"gradients {grad_small[-1] / grad_small[0]:.0e}x from layer 6 back to 1"
 )
-# dW = (layer input)ᵀ · (gradient at the layer's output): early layers have big inputs and
-# tiny gradients, late layers the reverse, and the product is tiny everywhere.
-assert all(dW_std["× 0.01"] < 1e-6 * dW_std["package default"])
-
-# The package's choice: every layer keeps a spread within a factor 4 of the first one.
-assert all(act_default > 0.1) and all(act_default < 1.0)
-assert act_default[-1] > act_default[0] / 4 and 0.25 < grad_default[0] / grad_default[-1] < 4
-assert saturated_default.max() < 0.05
+# dW = (layer input)ᵀ · (gradient at the layer's output): tiny everywhere.
+assert all(dW_std["× 0.01"] < 1e-6 * dW_std["× 1 (package)"])
 
 # Exploding and saturating: most units are pinned at +-1 in every layer, and the gradient
 # grows on its way back to the input.
@@ -185,16 +183,68 @@ print(
 )
 
 # %% [markdown]
-# ### Why the package draws the weights it does
+# ### The package's weights: the weighted sum keeps the size, tanh does not
 #
 # `MLP` draws each weight uniformly on [−a, a], whose variance is a²/3. With
-# a = sqrt(3 / nin) (tanh, sigmoid, linear: LeCun's choice) the variance is 1 / nin, so
-# nin · σ² = 1: the weighted sum keeps the size of its inputs. ReLU zeroes half of its inputs,
-# which halves E[a²]; a = sqrt(6 / nin) (He's choice) doubles the variance to make up for it.
-# The check: a ReLU stack with He's weights keeps its size, the same stack with LeCun's
-# weights (each weight divided by √2) loses a factor √2 at every layer, and with weights ten
-# times the package's, ReLU (which never saturates) grows tenfold at every layer. (Layers of
-# 32 units here: with 16, the ratios wander more from one seed to the next.)
+# a = √(3 / nin) (for tanh, sigmoid and linear units: LeCun's choice) the variance is 1/nin,
+# so nin · σ² = 1 and the weighted sum z has the size of the layer's input: E[z²] = E[x²].
+#
+# That does **not** make every layer pass on a signal of the size it received: the printout
+# above shows the activations' spread falling from 0.61 in layer 1 to 0.29 in layer 6. The
+# weights are not the cause; tanh is. It squeezes: |tanh z| < |z| for every z ≠ 0, so
+# E[tanh(z)²] < E[z²]. If z is roughly normal with variance q (the previous layer's E[a²]),
+# the next layer's E[a²] is
+#
+# q' = E[tanh(√q · ε)²], ε a standard normal,
+#
+# a map we can iterate on its own, without any network, starting from the inputs' E[x²] = 1.
+# The squeeze is strong for large q and gentle for small q (near 0, tanh z ≈ z − z³/3), so the
+# signal shrinks ever more slowly, but it does not stop shrinking.
+
+# %%
+nodes, node_weights = np.polynomial.hermite_e.hermegauss(80)  # E[f(ε)] for ε ~ N(0, 1)
+
+
+def next_variance(q: float) -> float:
+    """E[tanh(√q ε)²] for a standard normal ε: the next layer's E[a²] when E[z²] = q."""
+    return float(node_weights @ np.tanh(math.sqrt(q) * nodes) ** 2 / math.sqrt(2 * math.pi))
+
+
+q, predicted = 1.0, []
+for _ in range(30):
+    q = next_variance(q)
+    predicted.append(math.sqrt(q))
+predicted = np.array(predicted)
+print("measured  spread per layer:", np.round(act_default, 2))
+print("predicted spread per layer:", np.round(predicted[:DEPTH], 2))
+print(f"predicted for layers 10, 20, 30: {np.round(predicted[[9, 19, 29]], 2)}")
+print(f"gradient spread, layer 6 back to layer 1: {np.round(grad_default[::-1], 2)}")
+assert np.allclose(act_default, predicted[:DEPTH], rtol=0.15)
+assert 0.4 < act_default[-1] / act_default[0] < 0.55  # 0.61 -> 0.29: halved in 6 layers
+assert all(act_default[1:] < 1.05 * act_default[:-1])  # no layer grows it
+assert 0.3 < grad_default[0] / grad_default[-1] < 0.5  # and the gradient, on its way back
+assert saturated_default.max() < 0.05
+
+# %% [markdown]
+# The iterated map, which knows nothing of these particular weights, predicts the measured
+# spreads to within 15% in every layer. With the package's weights the signal halves over six
+# tanh layers (0.61 to 0.29), and it would keep shrinking, ever more slowly: about 0.23 after
+# 10 layers and 0.13 after 30. That is the gentle decline of a squeezing activation, not the
+# collapse by a factor of about 100 per layer that weights 100 times too small give. The
+# gradient shrinks on its way back too (from 0.29 at layer 6 to 0.11 at layer 1), because each
+# layer multiplies it by tanh'(z) = 1 − a², which is below 1. Six layers are fine; a much
+# deeper tanh stack needs more than a good initialisation (a normalisation between layers, or
+# an activation that does not squeeze).
+#
+# ### ReLU: He's weights
+#
+# ReLU does not squeeze its positive half, but it zeroes the negative half, which halves E[a²].
+# a = √(6 / nin) (He's choice) doubles the weights' variance to 2/nin to make up for it, and
+# `MLP` uses it for ReLU units. The check: a ReLU stack with He's weights keeps its size; the
+# same stack with LeCun's weights (each weight divided by √2) loses a factor √2 at every
+# layer; and with weights ten times the package's, ReLU, which never saturates, grows tenfold
+# at every layer. (Layers of 32 units here: with 16, the ratios wander more from one seed to
+# the next.)
 
 # %%
 inputs_32 = np.random.default_rng(0).normal(size=(64, 32))
@@ -209,12 +259,9 @@ def rms_per_layer(model: MLP) -> np.ndarray:
 he = rms_per_layer(scaled_mlp(1.0, "relu", width=32))
 lecun = rms_per_layer(scaled_mlp(1 / math.sqrt(2), "relu", width=32))
 print("ReLU, He    rms per layer", np.round(he, 3), f"layer 6 / layer 1 = {he[-1] / he[0]:.2f}")
-print(
-    "ReLU, LeCun rms per layer",
-    np.round(lecun, 3),
-    f"layer 6 / layer 1 = {lecun[-1] / lecun[0]:.2f}",
-)
-assert 0.7 < he[-1] / he[0] < 1.4
+print("ReLU, LeCun rms per layer", np.round(lecun, 3),
+      f"layer 6 / layer 1 = {lecun[-1] / lecun[0]:.2f}")
+assert 0.7 < he[-1] / he[0] < 1.4 and he.max() < 1.6 * he[0]
 assert lecun[-1] / lecun[0] < 0.35  # (1/√2)^5 ≈ 0.18 expected
 blown = rms_per_layer(scaled_mlp(10.0, "relu", width=32))
 print("ReLU, He × 10 rms per layer", np.round(blown, 1))
@@ -222,15 +269,17 @@ assert blown[-1] > 1e4 * blown[0]  # 10^5 expected: exploding, with nothing to s
 
 # %% [markdown]
 # **Answer (initialisation):** start the weights with variance 1/nin (2/nin before a ReLU), so
-# every layer passes on a signal of the size it received, forwards and backwards. Much
-# smaller weights make activations and gradients vanish geometrically with depth, so no layer
-# gets a usable gradient; much larger weights saturate tanh (and blow a ReLU stack up), and
-# the gradients reaching the first layers grow instead of shrinking.
+# that the weighted sum keeps the size of its input, forwards and backwards. What is left is
+# the activation's own effect: ReLU with He's weights keeps the signal's size (layer 6 ends at
+# 0.98 times layer 1 here, the layers between wandering up to 1.5 times), while tanh squeezes
+# it slowly (halved over six layers). Much smaller weights make activations and gradients vanish geometrically with
+# depth, so no layer gets a usable gradient; much larger weights saturate tanh (and blow a
+# ReLU stack up), and the gradients reaching the first layers grow instead of shrinking.
 #
 # ## 2. Input normalisation: why centre and scale the inputs?
 #
-# A linear neuron's weight gradient is dW = Xᵀ · dY (note 003): every entry is an input times
-# an error. Inputs near 300 make dW hundreds of times larger than the bias gradient
+# A linear neuron's weight gradient is dW = Xᵀ · dY (notebook 08): every entry is an input
+# times an error. Inputs near 300 make dW hundreds of times larger than the bias gradient
 # db = Σ dY, which carries no input factor. One learning rate must serve both: small enough
 # that the huge dW does not overshoot, it leaves the bias crawling.
 #
@@ -259,10 +308,8 @@ def curvature_ratio(X: np.ndarray) -> float:
     return float(eig[-1] / eig[0])
 
 
-print(
-    f"curvature ratio: raw {curvature_ratio(X_raw):.1e}, "
-    f"centred and scaled {curvature_ratio(X_scaled):.1f}"
-)
+print(f"curvature ratio: raw {curvature_ratio(X_raw):.1e}, "
+      f"centred and scaled {curvature_ratio(X_scaled):.1f}")
 assert curvature_ratio(X_raw) > 1e4 * curvature_ratio(X_scaled)
 
 # %% [markdown]
@@ -270,8 +317,8 @@ assert curvature_ratio(X_raw) > 1e4 * curvature_ratio(X_scaled)
 # steepest direction (the weight on the big input) and progress is paced by the flattest
 # (mostly the bias). Now the learning curves. Each model and each input gets its own best
 # learning rate from a sweep over seven decades; a run that blows up (an error from the engine
-# or the optimizer, or a loss that stops being finite) counts as diverged.
-
+# or the optimizer, or a loss that stops being finite) counts as diverged. Every training loop
+# of this notebook is one small function like `train_sgd`.
 
 # %%
 def train_sgd(
@@ -290,7 +337,7 @@ def train_sgd(
     for k in range(steps):
         start = (k * size) % len(xs)
         try:
-            with gc_paused(), Tape():  # the fast path (notebooks 3 and 6): same numbers
+            with gc_paused(), Tape():  # the fast path (notebook 03): same numbers, less work
                 batch = [model(x) for x in xs[start : start + size]]
                 loss = loss_fn(batch, ys[start : start + size])
                 opt.zero_grad()
@@ -321,20 +368,27 @@ for model_name, make in MODELS.items():
             f"-> best lr {lr:g}",
         )
 
+# %% [markdown]
+# The four best runs, one panel each, **each with its own y-axis**: the linear neuron's run on
+# raw inputs starts near 4 · 10⁴ (its first prediction, w·x with x near 300, is in the
+# hundreds), every other run between 0.7 and 4, and on one shared axis those three would be
+# squeezed into the bottom of the panel. To compare across panels, each has the same dashed
+# line: the loss of always predicting the mean of the target (which is the target's
+# variance), the level that any model that learned something should go below.
+
 # %%
-fig, axes = plt.subplots(1, 2, figsize=(12, 4))
-for ax, model_name in zip(axes, MODELS):
-    for input_name in ("raw", "centred and scaled"):
+baseline = float(np.var(target))
+fig, axes = plt.subplots(2, 2, figsize=(11, 6.5))
+for row, model_name in enumerate(MODELS):
+    for column, input_name in enumerate(("raw", "centred and scaled")):
+        ax = axes[row, column]
         lr, curve = best[model_name, input_name]
-        ax.plot(curve, label=f"{input_name} inputs (best lr {lr:g})")
-    ax.set(
-        yscale="log",
-        xlabel="step",
-        ylabel="mean squared error",
-        title=f"{model_name}: each at its best learning rate",
-    )
-    ax.legend()
-fig.tight_layout()
+        ax.plot(curve, color="k", label=f"best lr {lr:g}")
+        ax.axhline(baseline, color="C1", ls="--", label=f"predict the mean ({baseline:.2f})")
+        ax.set(yscale="log", xlabel="step", ylabel="mean squared error (log scale)",
+               title=f"{model_name}, {input_name} inputs\nends at {curve[-1]:.3g}")
+        ax.legend(loc="center right")
+assert style_problems(fig) == []
 plt.show()
 
 # %%
@@ -342,15 +396,24 @@ for model_name in MODELS:
     raw_final = best[model_name, "raw"][1][-1]
     scaled_final = best[model_name, "centred and scaled"][1][-1]
     print(f"{model_name}: final loss raw {raw_final:.3g}, centred and scaled {scaled_final:.3g}")
-    assert scaled_final < raw_final / 10
+    assert scaled_final < raw_final / 10 and scaled_final < baseline / 10
+assert best["one linear neuron", "raw"][1][-1] > 10 * baseline  # worse than predicting the mean
+assert abs(best["tanh MLP 2-8-1", "raw"][1][-1] / baseline - 1) < 0.01  # no better than it
+starts = {key: curve[0] for key, (lr, curve) in best.items()}
+assert starts["one linear neuron", "raw"] > 1e4
+assert all(0.5 < v < 5 for key, v in starts.items() if key != ("one linear neuron", "raw"))
 assert (
     best["one linear neuron", "raw"][0] <= 1e-5 < best["one linear neuron", "centred and scaled"][0]
 )
 
 # %% [markdown]
+# Against the dashed line: the linear neuron on raw inputs, at the best of seven learning
+# rates, still ends fifty times above it, far worse than predicting the mean; on centred
+# inputs it ends two hundred times below it. The tanh network on raw inputs ends *on* the line:
+# all it has learned is the mean of the target. On centred inputs it ends fifty times below.
 # The tanh network fails on raw inputs for a second reason: w·x with x near 300 puts its
-# hidden units deep in tanh's flat tails (section 1's saturation), so almost no gradient gets
-# through them.
+# hidden units deep in tanh's flat tails (the saturation of section 1), so almost no gradient
+# gets through them.
 
 # %%
 hidden = np.array(
@@ -358,13 +421,16 @@ hidden = np.array(
 )
 print(f"raw inputs: {(np.abs(hidden) > 0.99).mean():.0%} of the hidden tanh units start saturated")
 assert (np.abs(hidden) > 0.99).mean() > 0.8
-#
-# **Answer (normalisation):** centre and scale every input (with the training set's mean and
-# spread, reused for any later data). Raw inputs far from zero and of large scale make dW = Xᵀ · dY
-# hundreds of times larger than db, so the largest safe learning rate is tiny and the other
-# directions barely move; even at its own best learning rate, training on raw inputs ends
-# more than ten times worse here, for a linear neuron and for a small tanh net alike.
-#
+
+# %% [markdown]
+# **Answer (normalisation):** centre and scale every input, with the training set's mean and
+# spread, reused unchanged for any later data. Raw inputs far from zero and of large scale make
+# dW = Xᵀ · dY hundreds of times larger than db, so the largest safe learning rate is tiny and
+# the other directions barely move; even at its own best learning rate, training on raw
+# inputs ends more than ten times worse here, for a linear neuron and for a small tanh net
+# alike.
+
+# %% [markdown]
 # ## 3. ReLU'(0): does the convention matter?
 #
 # relu(z) = max(0, z) has a kink at 0: slope 0 on the left, 1 on the right, and any value in
@@ -375,7 +441,6 @@ assert (np.abs(hidden) > 0.99).mean() > 0.8
 #
 # `forward` runs an MLP's own weights with either ReLU, so the two conventions share every
 # parameter.
-
 
 # %%
 def relu_slope_0(z: Value) -> Value:
@@ -414,7 +479,6 @@ assert z0.grad == 0.0
 # A pre-activation is a sum of products of floats; landing exactly on 0.0 needs an exact
 # cancellation. We train a 2-8-1 ReLU net on a smooth target under both conventions and count.
 
-
 # %%
 def train_relu_net(
     relu,
@@ -433,7 +497,7 @@ def train_relu_net(
     opt = SGD(model.parameters(), lr=lr)
     losses = []
     for _ in range(steps):
-        with gc_paused(), Tape():  # the fast path (notebooks 3 and 6): same numbers
+        with gc_paused(), Tape():  # the fast path (notebook 03): same numbers
             loss = mse([forward(model, x, relu) for x in X], Y)
             opt.zero_grad()
             loss.backward()
@@ -480,7 +544,6 @@ assert np.abs(share_of_00).min() > 0.01  # a real difference for every unit
 # %% [markdown]
 # From that first step on, the two runs part ways. Does it change how training ends? Twenty
 # seeds, both conventions.
-
 
 # %%
 def solves_xor(relu, seed: int) -> bool:
@@ -530,10 +593,11 @@ ax.plot(losses_0, ls="--", label="random start (both conventions, identical)")
 ax.set(
     yscale="log",
     xlabel="step",
-    ylabel="mean squared error",
+    ylabel="mean squared error (log scale)",
     title="2-8-1 ReLU net: does relu'(0) matter?",
 )
 ax.legend()
+assert style_problems(fig) == []
 plt.show()
 
 # %% [markdown]
@@ -544,17 +608,18 @@ plt.show()
 # either way. Only a degenerate start, a first layer of zeros, makes it decisive: 0 freezes
 # that layer for good, 1 lets it learn. Taking 0 means a unit whose output is 0 also passes
 # no gradient, whichever side of the kink it sits on; PyTorch makes the same choice.
-#
+
+# %% [markdown]
 # ## 4. Squared error: sum over the batch, or mean?
 #
-# Note 000 sums the squared errors of a batch. The sum's gradient is the mean's times the batch
-# size B, so with the sum, the same learning rate takes B times longer steps: a rate that
-# works for a batch of 4 overshoots for a batch of 64. First the factor, then a sweep.
-
+# A batch's squared error can be summed, Σ (p_i − t_i)², or averaged, (1/B) Σ (p_i − t_i)².
+# The sum's gradient is the mean's times the batch size B, so with the sum, the same learning
+# rate takes B times longer steps: a rate that works for a batch of 4 overshoots for a batch
+# of 64. First the factor, then a sweep.
 
 # %%
 def summed_squared_error(preds: list[Value], targets: list[float]) -> Value:
-    """Σ (p_i − t_i)²: the notes' batch loss, not divided by the batch size."""
+    """Σ (p_i − t_i)²: the batch's loss, not divided by the batch size."""
     return Value.sum([(p - t) ** 2 for p, t in zip(preds, targets)])
 
 
@@ -600,30 +665,32 @@ sweep = {
 for name, table in sweep.items():
     print(f"{name} of squared errors; rows B = {BATCHES}, columns lr = {SWEEP_LRS}")
     for B, row in zip(BATCHES, table):
-        print(
-            f"  B = {B:3}: "
-            + "  ".join("diverged" if not math.isfinite(e) else f"{e:8.4f}" for e in row)
-        )
+        print(f"  B = {B:3}: "
+              + "  ".join("diverged" if not math.isfinite(e) else f"{e:8.4f}" for e in row))
+
+# %% [markdown]
+# The same two tables as pictures: one cell per run, its colour the final error on a log
+# scale shared by both panels, and its number written in it. A diverged run has no final
+# error, so its cell is grey and says so; it is not drawn at a made-up value.
 
 # %%
-fig, axes = plt.subplots(1, 2, figsize=(12, 4), sharey=True)
-ceiling = 10.0  # where a diverged run is drawn
+finite = np.concatenate([t[np.isfinite(t)] for t in sweep.values()])
+low, high = np.log10(finite.min()), np.log10(finite.max())
+fig, axes = plt.subplots(1, 2, figsize=(11, 4))
 for ax, (name, table) in zip(axes, sweep.items()):
-    for B, row in zip(BATCHES, table):
-        shown = np.where(np.isfinite(row), row, ceiling)
-        (line,) = ax.plot(SWEEP_LRS, shown, "o-", label=f"batch {B}")
-        blew_up = ~np.isfinite(row)
-        ax.plot(np.array(SWEEP_LRS)[blew_up], shown[blew_up], "x", ms=12, color=line.get_color())
-    ax.axhline(ceiling, color="gray", lw=0.8, ls=":")
-    ax.set(
-        xscale="log",
-        yscale="log",
-        xlabel="learning rate",
-        ylabel="final mean squared error (× = diverged)",
-        title=f"{name} of the squared errors",
-    )
-    ax.legend()
-fig.tight_layout()
+    logs = np.ma.masked_invalid(np.log10(table))
+    cmap = plt.get_cmap("viridis").with_extremes(bad="0.85")
+    shown = ax.imshow(logs, cmap=cmap, vmin=low, vmax=high)
+    for (r, c), e in np.ndenumerate(table):
+        text = f"{e:.3f}" if math.isfinite(e) else "diverged"
+        light = math.isfinite(e) and np.log10(e) < low + 0.6 * (high - low)
+        ax.text(c, r, text, ha="center", va="center", fontsize=9, color="w" if light else "k")
+    ax.set(xticks=range(len(SWEEP_LRS)), xticklabels=[f"{lr:g}" for lr in SWEEP_LRS],
+           yticks=range(len(BATCHES)), yticklabels=BATCHES, xlabel="learning rate",
+           ylabel="batch size B", title=f"{name} of the squared errors")
+    ax.grid(False)
+fig.colorbar(shown, ax=axes, label="log₁₀ final mean squared error (all 256 points)")
+assert style_problems(fig) == []
 plt.show()
 
 # %%
@@ -637,32 +704,36 @@ assert diverged["sum"][-1] == len(SWEEP_LRS)  # at B = 256 no rate in the sweep 
 # Here the mean's curvature is about 2 in every direction (the inputs are standard normal), so
 # plain gradient descent is stable below a rate of about 1; the sum multiplies the curvature by
 # B, so the limit falls to about 1/B: 0.25 for B = 4, 0.06 for B = 16, 0.016 for B = 64,
-# 0.004 for B = 256, just what the table shows.
+# 0.004 for B = 256, just where the grey cells begin in the right panel. The left panel is the
+# same at every batch size: the mean's rate means the same thing whatever B is. (At 0.01 and
+# 0.03 the mean's runs have simply not finished in 30 steps.)
 #
-# **Answer (MSE):** yes, divide by the batch size. With the mean, a learning rate means the
+# **Answer (sum or mean):** divide by the batch size. With the mean, a learning rate means the
 # same thing at every batch size (no run of the sweep diverged); with the sum it must shrink
 # as 1/B, and at B = 256 every rate from 0.01 to 0.3 blew up.
-#
+
+# %% [markdown]
 # ## 5. The gap between training and test accuracy
 #
-# Note 003 asks which of three moves narrows the gap: more training data, more hidden units,
-# or stronger regularisation. We hold out half of a noisy two-moons set with
-# `train_test_split`, train a 2-16-1 ReLU net on 30 of the other points with Adam on binary
-# cross-entropy, and change one thing at a time. Four different data draws, so that one lucky
-# split cannot carry the answer.
-
+# A network fitted to few points can classify them all right and still get new points wrong:
+# its test accuracy trails its training accuracy, and the difference is the *gap*. Three
+# moves are often suggested to narrow it: more training data, more hidden units, or a
+# stronger L2 penalty λ Σ w² (notebook 10). We hold out half of a noisy two-moons set of 600
+# points with `train_test_split`, train a 2-16-1 ReLU net on 30 of the other points with Adam
+# on binary cross-entropy, and change one thing at a time: λ over a sweep from 0 to 0.1;
+# 90 points instead of 30; 48 hidden units instead of 16. Five different data draws (seeds
+# 0 to 4), so that one lucky split cannot carry the answer; each point below is the mean over
+# the draws, with an error bar of ± one standard error of that mean.
 
 # %%
-def fit(
-    X: np.ndarray, y: np.ndarray, hidden: int = 16, alpha: float = 0.0, steps: int = 150
-) -> MLP:
+def fit(X: np.ndarray, y: np.ndarray, hidden: int = 16, alpha: float = 0.0, steps: int = 150):
     """Adam on binary cross-entropy + alpha Σ w² over the weights (not the biases)."""
     model = MLP(2, [hidden, 1], seed=0)
     weights = [w for layer in model.layers for neuron in layer.neurons for w in neuron.w]
     opt = Adam(model.parameters(), lr=0.08)
     xs, ys = X.tolist(), y.tolist()
     for _ in range(steps):
-        with gc_paused(), Tape():  # the fast path (notebooks 3 and 6): same numbers
+        with gc_paused(), Tape():  # the fast path (notebook 03): same numbers, less work
             loss = binary_cross_entropy([model(x) for x in xs], ys)
             if alpha:
                 loss = loss + l2(weights, alpha)
@@ -679,19 +750,17 @@ def accuracy_of(model: MLP, X: np.ndarray, y: np.ndarray) -> float:
     return float(((scores > 0) == (y == 1)).mean())
 
 
-SETTINGS = {
-    "30 points": dict(n=30),
-    "90 points": dict(n=90),
-    "30 points, L2 0.03": dict(n=30, alpha=0.03),
-    "30 points, 48 units": dict(n=30, hidden=48),
-}
+LAMBDAS = [0.0, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2, 1e-1]
+DRAWS = 5
+SETTINGS = {f"λ = {lam:g}": dict(alpha=lam) for lam in LAMBDAS}
+SETTINGS |= {"90 points": dict(n=90), "48 hidden units": dict(hidden=48)}
 results = {name: [] for name in SETTINGS}  # (train accuracy, test accuracy) per data draw
-kept = {}
-for draw in range(4):
+kept = {}  # draw 0's models and data, for the pictures
+for draw in range(DRAWS):
     X, y = make_moons(600, noise=0.3, seed=draw)
     X_train, X_test, y_train, y_test = train_test_split(X, y, test_fraction=0.5, seed=draw)
     for name, setting in SETTINGS.items():
-        n = setting.get("n")
+        n = setting.get("n", 30)
         model = fit(X_train[:n], y_train[:n], setting.get("hidden", 16), setting.get("alpha", 0.0))
         results[name].append(
             (accuracy_of(model, X_train[:n], y_train[:n]), accuracy_of(model, X_test, y_test))
@@ -701,115 +770,196 @@ for draw in range(4):
 
 summary = {name: np.array(r) for name, r in results.items()}  # (draws, 2)
 gap = {name: r[:, 0] - r[:, 1] for name, r in summary.items()}
+
+
+def mean_and_error(values: np.ndarray) -> tuple[float, float]:
+    """The mean over the draws and its standard error, s / √n."""
+    return float(values.mean()), float(values.std(ddof=1) / math.sqrt(len(values)))
+
+
 for name, r in summary.items():
-    print(
-        f"{name:>20}: train {r[:, 0].mean():.3f}  test {r[:, 1].mean():.3f}  "
-        f"gap {gap[name].mean():+.3f}  (per draw {np.round(gap[name], 2)})"
-    )
+    print(f"{name:>15}: train {r[:, 0].mean():.3f}  test {r[:, 1].mean():.3f} "
+          f"± {mean_and_error(r[:, 1])[1]:.3f}  gap {gap[name].mean():+.3f} "
+          f"± {mean_and_error(gap[name])[1]:.3f}  (gap per draw {np.round(gap[name], 2)})")
 
 # %%
-fig, axes = plt.subplots(1, 3, figsize=(15, 4.3), gridspec_kw={"width_ratios": [1.3, 1, 1]})
-names = list(SETTINGS)
-positions = np.arange(len(names))
-axes[0].bar(
-    positions - 0.2, [summary[n][:, 0].mean() for n in names], 0.4, label="training accuracy"
-)
-axes[0].bar(positions + 0.2, [summary[n][:, 1].mean() for n in names], 0.4, label="test accuracy")
-axes[0].set_xticks(positions, [n.replace(", ", ",\n") for n in names])
-axes[0].set(
-    ylim=(0.6, 1.02),
-    ylabel="accuracy (mean of 4 data draws)",
-    title="the train/test gap, one change at a time",
-)
-axes[0].legend(loc="lower right")
-gx, gy = np.meshgrid(np.linspace(-2.3, 3.0, 160), np.linspace(-1.6, 2.0, 160))
-grid = np.column_stack([gx.ravel(), gy.ravel()])
-for ax, name, title in (
-    (axes[1], "30 points", "overfit: 30 points, no L2"),
-    (axes[2], "30 points, L2 0.03", "regularised: 30 points, L2 0.03"),
-):
-    model, Xtr, ytr, Xte, yte = kept[name]
-    score = VectorizedMLP.from_mlp(model).predict(grid)[:, 0].reshape(gx.shape)
-    ax.contourf(gx, gy, score > 0, levels=1, cmap="coolwarm", alpha=0.25)
-    ax.contour(gx, gy, score, levels=[0.0], colors="k", linewidths=1)
-    ax.scatter(Xte[:, 0], Xte[:, 1], c=yte, cmap="coolwarm", s=6, alpha=0.35, label="test points")
-    ax.scatter(
-        Xtr[:, 0], Xtr[:, 1], c=ytr, cmap="coolwarm", s=40, edgecolors="k", label="training points"
-    )
-    tr, te = accuracy_of(model, Xtr, ytr), accuracy_of(model, Xte, yte)
-    ax.set(xlabel="x₁", ylabel="x₂", title=f"{title}\ntrain {tr:.0%}, test {te:.0%}")
-    ax.legend(loc="lower left", fontsize=8)
-fig.tight_layout()
+sweep_names = [f"λ = {lam:g}" for lam in LAMBDAS]
+move_names = ["λ = 0", "90 points", "48 hidden units"]
+fig, axes = plt.subplots(2, 2, figsize=(12, 7.5), sharey="col")
+for row, (names, ticks, xlabel) in enumerate((
+    (sweep_names, [f"{lam:g}" for lam in LAMBDAS], "L2 strength λ (evenly spaced, not to scale)"),
+    (move_names, ["30 points,\n16 units", "90 points,\n16 units", "30 points,\n48 units"],
+     "one change from the first setting (λ = 0 in each)"),
+)):
+    positions = np.arange(len(names))
+    acc_ax, gap_ax = axes[row]
+    line = "-" if row == 0 else "none"  # λ is ordered; the three settings of row 2 are not
+    for column, (label, marker) in enumerate((("training accuracy", "o"), ("test accuracy", "s"))):
+        stats_ = [mean_and_error(summary[n][:, column]) for n in names]
+        acc_ax.errorbar(positions, [m for m, _ in stats_], yerr=[e for _, e in stats_],
+                        marker=marker, ls=line, capsize=4, label=label)
+    stats_ = [mean_and_error(gap[n]) for n in names]
+    gap_ax.errorbar(positions, [m for m, _ in stats_], yerr=[e for _, e in stats_],
+                    marker="o", ls=line, capsize=4, color="k", label="train − test")
+    gap_ax.axhline(0.0, color="0.5", lw=0.8)
+    for ax in (acc_ax, gap_ax):
+        ax.set_xticks(positions, ticks)
+        ax.set_xlabel(xlabel)
+        ax.tick_params(labelleft=True)
+    acc_ax.set(ylabel=f"accuracy (mean of {DRAWS} draws)")
+    gap_ax.set(ylabel="gap: training − test accuracy")
+    acc_ax.legend(loc="lower left")
+axes[0, 0].set_title("accuracy against λ")
+axes[0, 1].set_title("the gap against λ")
+axes[1, 0].set_title("accuracy: more data, more units")
+axes[1, 1].set_title("the gap: more data, more units")
+assert style_problems(fig) == []
 plt.show()
 
+# %% [markdown]
+# Bars: ± one standard error over the five draws. The first row is the λ sweep, the second the
+# other two moves, each starting from λ = 0 (the left point of every panel in the second row is
+# the left point of the first row).
+
 # %%
-base = gap["30 points"]
+base, base_acc = gap["λ = 0"], summary["λ = 0"]
 assert base.mean() > 0.07  # the gap is real: 30 points are fitted far better than new ones
-assert summary["30 points"][:, 0].mean() > 0.95
+assert base_acc[:, 0].mean() > 0.95
 # More data narrows the gap in every draw, and raises the test accuracy on average.
 assert all(gap["90 points"] < base) and gap["90 points"].mean() < base.mean() - 0.04
-assert summary["90 points"][:, 1].mean() > summary["30 points"][:, 1].mean()
-# Stronger L2 narrows it in every draw, mainly by giving up training accuracy.
-assert (
-    all(gap["30 points, L2 0.03"] < base) and gap["30 points, L2 0.03"].mean() < base.mean() - 0.04
-)
-train_drop = summary["30 points"][:, 0].mean() - summary["30 points, L2 0.03"][:, 0].mean()
-test_change = summary["30 points, L2 0.03"][:, 1].mean() - summary["30 points"][:, 1].mean()
-assert train_drop > 0.05 and train_drop > 2 * abs(test_change)
-# More hidden units fit the 30 points at least as well (perfectly, here) and do not narrow
-# the gap.
-wide_train = summary["30 points, 48 units"][:, 0].mean()
-assert wide_train >= summary["30 points"][:, 0].mean() and wide_train > 0.97
-assert gap["30 points, 48 units"].mean() > base.mean() - 0.02
+assert summary["90 points"][:, 1].mean() > base_acc[:, 1].mean() + 0.02
+# L2 narrows the gap as λ grows to 0.03, by giving up training accuracy ...
+assert gap["λ = 0.03"].mean() < base.mean() - 0.05
+assert summary["λ = 0.03"][:, 0].mean() < base_acc[:, 0].mean() - 0.1
+# ... and never raises the test accuracy by more than the draws' noise; at λ = 0.1 it
+# underfits and the test accuracy falls.
+test_means = {lam: summary[f"λ = {lam:g}"][:, 1].mean() for lam in LAMBDAS}
+assert max(test_means.values()) < test_means[0.0] + 0.02
+assert test_means[0.1] < test_means[0.0] - 0.1
+# More hidden units fit the 30 points at least as well and do not narrow the gap.
+wide = summary["48 hidden units"]
+assert wide[:, 0].mean() >= base_acc[:, 0].mean() and wide[:, 0].mean() > 0.97
+assert gap["48 hidden units"].mean() > base.mean() - 0.02
 
 # %% [markdown]
-# **Answer (train/test gap):** more data narrows it most reliably (three times the points:
-# smaller gap in every draw), and it is the move that clearly raised the test accuracy here
-# (0.87 to 0.90). Stronger L2 narrows it too, by smoothing the boundary (compare the two
-# pictures), but mostly by fitting the training points worse: training accuracy falls by
-# about 0.16 to meet a test accuracy that slips by about 0.04. More hidden units (48 instead
-# of 16) do not help: the wider net fits its 30 points perfectly and the gap stays as wide. So of the notes' three
-# options, "more data" and "more regularisation" narrow the gap; "more hidden units" does not.
+# What the λ sweep says: the gap shrinks steadily as λ grows, from about 0.12 at λ = 0 to about
+# 0 at λ = 0.03; but it shrinks because the training accuracy falls (from 0.98 to 0.82), not
+# because the test accuracy rises. The test accuracy stays within the error bars of its λ = 0
+# value up to λ = 0.003, slips by about 0.02 at 0.01 and 0.03, where the boundary is too
+# smooth to follow the moons (the network underfits: it gets nearly one in five of its own
+# 30 points wrong), and collapses at λ = 0.1, where the gap opens again because training
+# accuracy falls less than test accuracy. So on this problem L2 buys a smaller gap, not better
+# predictions. Three times the data does both: it narrows the gap in every draw and it raises
+# the test accuracy by about 0.04. More hidden units fit the 30 points perfectly and leave the
+# gap as wide as before.
 #
+# ### The boundary as λ changes
+#
+# The slider below redraws draw 0's decision boundary for each λ of the sweep, with its
+# 30 training points (large, outlined) and the 300 test points (small). Without a running
+# kernel the slider does nothing, so the cell after it draws three of its settings side by
+# side and checks the numbers they show.
+
+# %%
+def show_boundary(lam: float, ax=None) -> tuple[float, float]:
+    """Draw draw 0's boundary for L2 strength lam; return its (train, test) accuracy."""
+    model, Xtr, ytr, Xte, yte = kept[f"λ = {lam:g}"]
+    if ax is None:
+        _, ax = plt.subplots(figsize=(5.5, 4.2))
+    gx, gy = np.meshgrid(np.linspace(-2.3, 3.0, 160), np.linspace(-1.6, 2.0, 160))
+    score = VectorizedMLP.from_mlp(model).predict(np.column_stack([gx.ravel(), gy.ravel()]))
+    score = score[:, 0].reshape(gx.shape)
+    ax.contourf(gx, gy, score > 0, levels=[-0.5, 0.5, 1.5], colors=CLASS_COLOURS[:2], alpha=0.15)
+    ax.contour(gx, gy, score, levels=[0.0], colors="k", linewidths=1)
+    for k in (0, 1):
+        ax.scatter(*Xte[yte == k].T, color=CLASS_COLOURS[k], s=6, alpha=0.4,
+                   label=f"test, class {k}")
+        ax.scatter(*Xtr[ytr == k].T, color=CLASS_COLOURS[k], s=40, edgecolors="k",
+                   label=f"training, class {k}")
+    train_acc, test_acc = accuracy_of(model, Xtr, ytr), accuracy_of(model, Xte, yte)
+    ax.set(xlabel="x₁", ylabel="x₂",
+           title=f"λ = {lam:g}: training {train_acc:.0%}, test {test_acc:.0%}")
+    return train_acc, test_acc
+
+
+def show_with_legend(lam: float) -> None:
+    _, ax = plt.subplots(figsize=(6.5, 4.5))
+    show_boundary(lam, ax)
+    ax.legend(loc="lower left", fontsize=9)
+    plt.show()
+
+
+slider = widgets.SelectionSlider(options=LAMBDAS, value=0.0, description="λ")
+display(widgets.interactive(show_with_legend, lam=slider))
+
+# %%
+SHOWN = (0.0, 3e-3, 0.1)
+fig, axes = plt.subplots(1, 3, figsize=(15, 4.6))
+shown = {lam: show_boundary(lam, ax) for lam, ax in zip(SHOWN, axes)}
+fig.legend(*axes[0].get_legend_handles_labels(), loc="outside lower center", ncols=4)
+assert style_problems(fig) == []
+plt.show()
+for lam, (train_acc, test_acc) in shown.items():
+    assert (train_acc, test_acc) == tuple(summary[f"λ = {lam:g}"][0])  # draw 0, as tabled
+assert shown[0.0][0] > shown[3e-3][0] > shown[0.1][0]  # training accuracy falls with λ
+assert shown[0.1][1] < shown[0.0][1] - 0.1  # and at 0.1 the test accuracy with it
+
+# %% [markdown]
+# At λ = 0 the boundary bends around single training points; at λ = 0.003 it is smoother and
+# still follows the moons; at λ = 0.1 it is nearly straight and cuts through both classes.
+#
+# **Answer (train/test gap):** more data narrows the gap most reliably (three times the points:
+# a smaller gap in every draw), and it is the one move here that raised the test accuracy.
+# Stronger L2 narrows the gap too, but mostly by fitting the training points worse: up to
+# about λ = 0.003 it costs little and gains nothing beyond the draws' noise; by λ = 0.03 the
+# network underfits and by 0.1 it fails. More hidden units (48 instead of 16) do not help:
+# the wider network fits its 30 points perfectly and the gap stays as wide. Of the three moves,
+# "more data" and "more regularisation" narrow the gap, only "more data" also helps on new
+# points, and "more hidden units" does neither.
+
+# %% [markdown]
 # ## Exercises
 #
-# Replace each `...` with your answer and run the checker below it.
+# ### Exercise: which layer gets the largest gradients?
+#
+# A tanh MLP of 20 hidden layers starts with every weight 100 times smaller than the
+# package's. After one backward pass from the sum of its outputs, which hidden layer's
+# activations get the largest gradients? Answer with one of "the first layer", "the last
+# layer" or "all about the same".
 
 # %%
-exercise_dw = Exercise.number(
-    "A linear neuron gets an input x = 300 and an upstream gradient dy = 0.02. What is dw for "
-    "that input (dW = xᵀ · dy)?",
-    6.0,
-    hint="multiply the input by the upstream gradient",
-)
-answer_dw = ...
-exercise_dw.check(answer_dw)
+vanishing_layer = ...
 
 # %%
-exercise_batch = Exercise.number(
-    "A learning rate of 0.1 is stable for the MEAN squared error at every batch size. For the "
-    "SUM over a batch of 50 to take the same steps, what learning rate do you need?",
-    0.002,
-    hint="the sum's gradient is B times the mean's",
-)
-answer_batch = ...
-exercise_batch.check(answer_batch)
-
-# %%
-exercise_init = Exercise.choice(
-    "A 20-layer tanh MLP starts with every weight 100 times smaller than the package's. After "
-    "one backward pass, which hidden layer's activations get the largest gradients?",
-    ["the first layer", "the last layer", "all about the same"],
-    "the last layer",
-    hint="the gradient shrinks by the weight scale at every layer it goes back through",
-)
-answer_init = ...
-exercise_init.check(answer_init)
+exercise("vanishing_layer").check(vanishing_layer);
 
 # %% [markdown]
-# ## Answers
+# ### Exercise: standardise a training set and a test set
+#
+# Write `standardise(X_train, X_test)`: both sets centred and scaled feature by feature, ready
+# for training on the first and testing on the second, as section 2's answer says. Rows are
+# samples, columns are features. The checker tries data sets with more rows than columns, as
+# many, and fewer, and test sets that do not look quite like their training sets.
 
 # %%
-assert exercise_dw.accepts(300 * 0.02) and not exercise_dw.accepts(0.02)
-assert exercise_batch.accepts(0.1 / 50) and not exercise_batch.accepts(0.1 * 50)
-assert exercise_init.accepts("the last layer") and not exercise_init.accepts("the first layer")
+def standardise(X_train, X_test):
+    """Centre and scale the inputs, feature by feature (a feature is a column), for a
+    training set X_train (n, d) and a test set X_test (m, d), ready for training and testing.
+    Returns (train, test), new arrays of the same shapes."""
+    ...
+
+# %%
+exercise("standardise").check(standardise);
+
+# %% [markdown]
+# ### Exercise: a learning rate for the summed loss
+#
+# A learning rate of 0.1 works well for the mean squared error at every batch size. For the
+# sum of the squared errors over a batch of 50 to take the same steps, what learning rate do
+# you need?
+
+# %%
+sum_learning_rate = ...
+
+# %%
+exercise("sum_learning_rate").check(sum_learning_rate);

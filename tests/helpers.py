@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import importlib.util
+import re
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 from micrograd_notes import Value
+from micrograd_notes.exercises.core import Exercise, agrees
 
 
 def numerical_grads(
@@ -53,3 +56,46 @@ def load_script(path: Path, name: str) -> ModuleType:
     sys.modules[name] = module  # a dataclass in it looks its module up there
     spec.loader.exec_module(module)
     return module
+
+
+# ---- exercises ------------------------------------------------------------------------------
+
+NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
+# A number literal as a notebook writes it: 12, 0.0474, .5, 4.74e-2 (a sign is separate).
+_NUMBER_LITERAL = re.compile(r"(?<![\w.])(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
+
+
+def notebook_source(prefix: str) -> str:
+    """The jupytext .py twin of notebook ``prefix`` ("08"), or "" when there is none."""
+    return "".join(p.read_text(encoding="utf-8") for p in NOTEBOOKS.glob(f"{prefix}_*.py"))
+
+
+def notebook_headings(prefix: str) -> set[str]:
+    """The markdown headings of notebook ``prefix``, without their #s."""
+    return set(re.findall(r"^# #+ (.+?)\s*$", notebook_source(prefix), flags=re.MULTILINE))
+
+
+def solution_leaks(text: str, value: float) -> list[str]:
+    """The number literals in ``text`` that a number exercise with answer ``value`` would
+    accept (compared by size: a minus sign is often a character of its own). Whole numbers
+    under 100 are in every notebook and are not searched for; an exercise whose answer is one
+    needs its reviewer's eye."""
+    target = abs(value)
+    if target == round(target) and target < 100:
+        return []
+    return [m for m in _NUMBER_LITERAL.findall(text) if agrees(float(m), target)]
+
+
+def assert_mistake(ex: Exercise, answer: Any, *words: str) -> str:
+    """Assert that ``ex`` calls ``answer`` wrong in one short line that holds every one of
+    ``words`` and names, if any, a section that ``ex``'s notebook has; return the line."""
+    grade = ex.grade(answer)
+    assert grade.status == "wrong", grade
+    message = grade.message or ""
+    assert "\n" not in message and len(message) <= 300, message
+    for word in words:
+        assert word in message, f"{word!r} not in: {message}"
+    cited = re.search(r"\(reread '(.+)'\)$", message)
+    if cited:
+        assert cited.group(1) in notebook_headings(ex.notebook), message
+    return message

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from micrograd_notes import Value
 from micrograd_notes.cli import main
-from micrograd_notes.expr import MAX_DEPTH, ExpressionError, parse, parse_assignments
+from micrograd_notes.expr import MAX_CHAIN, ExpressionError, parse, parse_assignments
 
 
 @pytest.mark.parametrize(
@@ -64,7 +64,6 @@ def test_a_value_given_as_a_value_is_that_leaf() -> None:
         ("True + 1", {}, "only numbers"),
         ("x // 2", {"x": 1.0}, "the operator FloorDiv"),
         ("~x", {"x": 1.0}, "the operator Invert"),
-        ("x ^ 2", {"x": 1.0}, r"the operator \^ \(for a power, write x \*\* 2\)"),
         ("open('f')", {}, "unknown function open"),
         ("tanh(x=1)", {}, "no keyword arguments"),
         ("tanh(*x)", {"x": 1.0}, "takes 1 argument"),
@@ -98,17 +97,21 @@ def test_parse_assignments() -> None:
 # ---- depth, huge numbers, and fuzzing ---------------------------------------------------------
 
 
-def test_nesting_is_limited_before_python_runs_out_of_stack() -> None:
-    assert parse("+".join(["a"] * MAX_DEPTH), {"a": 1.0}).data == MAX_DEPTH  # at the limit
-    for text in ["+".join(["a"] * (MAX_DEPTH + 1)), "-" * 10**5 + "a", "a" + "**a" * 3000]:
-        with pytest.raises(ExpressionError, match=f"nested too deeply \\(limit {MAX_DEPTH}"):
+def test_a_chain_is_limited_before_python_runs_out_of_stack() -> None:
+    at_limit = "+".join(["a"] * (MAX_CHAIN + 1))  # MAX_CHAIN additions
+    assert parse(at_limit, {"a": 1.0}).data == MAX_CHAIN + 1
+    in_a_call = "+".join(["a"] * MAX_CHAIN)  # the call is one more level
+    assert parse(f"tanh({in_a_call})", {"a": 0.0}).data == 0.0
+    calls = "tanh" + "(a)" * (MAX_CHAIN + 2)  # tanh(a)(a)...: calls of calls nest too
+    for text in [at_limit + "+a", f"-({at_limit})", "-" * 10**5 + "a", "a" + "**a" * 3000, calls]:
+        with pytest.raises(ExpressionError, match=f"at most {MAX_CHAIN:,} operations in a row"):
             parse(text, {"a": 1.0})
 
 
 def test_a_long_refused_expression_is_quoted_short() -> None:
     with pytest.raises(ExpressionError) as caught:
-        parse("x +" * 10_000, {"x": 1.0})
-    assert "syntax error in 'x +x +x" in str(caught.value) and len(str(caught.value)) < 150
+        parse("x y " * 300, {"x": 1.0})
+    assert "syntax error in 'x y x y" in str(caught.value) and len(str(caught.value)) < 150
 
 
 @pytest.mark.parametrize("text", ["x * 1e400", "x * " + "9" * 400, "x ** " + "9" * 400])
@@ -157,3 +160,108 @@ def test_fuzz_the_draw_command_writes_only_its_output(text: str) -> None:
             code = exit_.code
         assert code in (0, 2)
         assert [p.name for p in Path(folder).iterdir()] == (["g.dot"] if code == 0 else [])
+
+
+# ---- names as Python reads them, long input, numbers at the edge of a float -------------------
+
+
+def test_a_name_is_folded_the_same_in_the_expression_and_in_its_value() -> None:
+    # Python reads the mathematical italic 𝑥 in an expression as x (NFKC); its value must
+    # reach it whichever way it is written.
+    assert parse("𝑥*2", parse_assignments(["𝑥=3"])).data == 6.0
+    assert parse("𝑥*2", {"𝑥": 3.0}).data == 6.0
+    assert parse("x*2", {"𝑥": 3.0}).data == 6.0
+    with pytest.raises(ExpressionError, match="given twice"):
+        parse_assignments(["𝑥=3", "x=4"])
+    with pytest.raises(ExpressionError, match="the same name"):
+        parse("x", {"𝑥": 3.0, "x": 4.0})
+
+
+LONG = "q" * 100_000
+
+
+@pytest.mark.parametrize(
+    ("text", "pairs"),
+    [
+        (f"{LONG} + 1", []),  # an unknown name
+        (f"{LONG}(1)", []),  # an unknown function
+        ("x + 1", [f"x={LONG}"]),  # a value that is not a number
+        ("x + 1", [f"{LONG}=1", "x=1"]),  # a value for a name not in the expression
+        ("x + 1", [f"x{LONG}"]),  # not NAME=NUMBER at all
+        ("x + 1", [f"{LONG}=1", f"{LONG}=2"]),  # a name given twice
+        ("x + 1", [f"x=1{'0' * 100_000}"]),  # a number too big for a float
+        ("x * " + "9" * 100_000, ["x=1"]),  # the same, in the expression
+        (f"x.{LONG}", ["x=1"]),
+        (f"x + 'a{LONG}'", ["x=1"]),
+    ],
+)
+def test_an_error_about_long_input_is_one_short_line(text: str, pairs: list[str]) -> None:
+    with pytest.raises(ExpressionError) as caught:
+        parse(text, parse_assignments(pairs))
+    message = str(caught.value)
+    assert "\n" not in message and len(message) <= 150, message[:300]
+
+
+def test_a_long_integer_that_fits_in_a_float_is_read() -> None:
+    big = 15 * 10**307  # 1.5e308 written out: 309 digits, under the largest float
+    assert parse(f"x * {big}", {"x": 1.0}).data == float(big)
+    assert parse(f"x ** {big // 10**307}", {"x": 2.0}).data == 2.0**15
+
+
+def test_an_empty_expression_is_named_empty() -> None:
+    for text in ["", "   ", "\n"]:
+        with pytest.raises(ExpressionError, match="the expression is empty"):
+            parse(text, {})
+
+
+def test_caret_is_explained_as_not_a_power() -> None:
+    with pytest.raises(ExpressionError, match=r"\^ .*use \*\* for powers.*x\*\*2"):
+        parse("x^2", {"x": 3.0})
+
+
+def test_a_mistyped_function_is_suggested() -> None:
+    with pytest.raises(ExpressionError, match=r"unknown function tnah: did you mean tanh\?"):
+        parse("tnah(x)", {"x": 1.0})
+    with pytest.raises(ExpressionError) as caught:  # nothing close: no guess
+        parse("open(x)", {"x": 1.0})
+    assert "did you mean" not in str(caught.value)
+
+
+@pytest.mark.parametrize("number", ["1e400", "1e999", "9" * 400])
+def test_a_number_too_big_for_a_float_is_worded_the_same_everywhere(number: str) -> None:
+    with pytest.raises(ExpressionError) as in_expression:
+        parse(f"x * {number}", {"x": 1.0})
+    with pytest.raises(ExpressionError) as as_value:
+        parse_assignments([f"x={number}"])
+    for caught in (in_expression, as_value):
+        assert "does not fit in a float (the largest is about 1.8e308)" in str(caught.value)
+        assert number[:6] in str(caught.value)  # the number as written, not "inf"
+
+
+# ---- long expressions: the limit is the graph's, and said in terms ---------------------------
+
+
+def test_a_flat_sum_of_hundreds_of_terms_builds() -> None:
+    names = [f"x{i}" for i in range(1000)]
+    root = parse(" + ".join(names), dict.fromkeys(names, 1.0))
+    assert root.data == 1000.0
+    assert parse("*".join(["a"] * 1000), {"a": 1.0}).data == 1.0
+    assert parse("-" * 999 + "a", {"a": 2.0}).data == -2.0
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("+".join(["a"] * 5000), "a sum of 5,000 terms"),
+        ("+".join(["a"] * 100_000), "a sum of 100,000 terms"),
+        ("*".join(["a"] * 3000), "a product of 3,000 factors"),
+        ("-" * 100_000 + "a", "100,000 signs"),
+        ("a" + "**a" * 3000, "3,000 powers"),
+        ("tanh(" * 250 + "a" + ")" * 250, "250 brackets inside one another"),
+    ],
+)
+def test_too_long_an_expression_says_what_is_too_long(text: str, words: str) -> None:
+    with pytest.raises(ExpressionError) as caught:
+        parse(text, {"a": 1.0})
+    message = str(caught.value)
+    assert words in message and "\n" not in message and len(message) <= 150, message

@@ -261,12 +261,12 @@ def test_zero_grads_are_flagged_in_the_picture() -> None:
 def test_size_limit_refuses_with_advice() -> None:
     model = MLP(2, [32, 32, 1], fused=False)  # about 3,300 nodes for one sample
     out = model([0.1, 0.2])
-    with pytest.raises(ValueError, match=r"more than max_nodes=2000.*fused=True"):
+    with pytest.raises(ValueError, match=r"more than 2,000 nodes.*fused=True.*max_nodes=N"):
         draw(out)
     assert draw(out, max_nodes=5000).source  # a larger limit, on request
-    with pytest.raises(ValueError, match="max_nodes=10"):
+    with pytest.raises(ValueError, match="more than 10 nodes"):
         draw(out, max_nodes=10)
-    with pytest.raises(ValueError, match=r"more than max_nodes=2000.*fused=True"):
+    with pytest.raises(ValueError, match=r"more than 2,000 nodes.*fused=True.*max_nodes=N"):
         trace_backward(out)  # its frames would be as big: the same advice
 
 
@@ -279,9 +279,9 @@ def test_a_long_chain_is_refused_without_sorting_it(monkeypatch) -> None:
         raise AssertionError("the whole graph was sorted before it was refused")
 
     monkeypatch.setattr(viz, "topological_order", no_sorting)
-    with pytest.raises(ValueError, match="more than max_nodes=2000"):
+    with pytest.raises(ValueError, match="more than 2,000 nodes"):
         draw(x)
-    with pytest.raises(ValueError, match="more than max_nodes=2000"):
+    with pytest.raises(ValueError, match="more than 2,000 nodes"):
         trace_backward(x)
 
 
@@ -655,8 +655,124 @@ def test_frames_draw_under_the_limit_the_trace_was_made_with() -> None:
         out = out * 1.01 + 0.1  # about 120 nodes
     trace = trace_backward(out, max_nodes=200)
     assert trace.max_nodes == 200 and len(draw_steps(trace)) == len(trace.steps)
-    with pytest.raises(ValueError, match="max_nodes=50"):
+    with pytest.raises(ValueError, match="more than 50 nodes"):
         trace_backward(out, max_nodes=50)
     trace.max_nodes = 100  # the frames follow the trace's limit, not draw's default of 2000
-    with pytest.raises(ValueError, match="max_nodes=100"):
+    with pytest.raises(ValueError, match="more than 100 nodes"):
         draw_steps(trace)
+
+
+# ---- memory, bad limits, and writes that fail -------------------------------------------------
+
+
+def _chain(nodes: int) -> Value:
+    out = Value(0.5, "x")
+    for _ in range((nodes - 1) // 2):
+        out = out * 1.0001  # two nodes a link: the constant and the product
+    return out
+
+
+def _peak_bytes_of_a_trace(nodes: int) -> int:
+    import tracemalloc
+
+    root = _chain(nodes)
+    tracemalloc.start()
+    try:
+        trace = trace_backward(root, max_nodes=nodes)
+        str(trace)  # the table too, as `micrograd-notes draw --trace` prints it
+        assert trace.grads_after[-1][0] == pytest.approx(1.0001 ** ((nodes - 1) // 2))
+        return tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+def test_a_trace_takes_memory_in_proportion_to_the_graph() -> None:
+    # It kept every node's grad after every step: steps × nodes floats, 656 MB for the
+    # command line at 9,000 nodes. Twice the graph should take about twice the memory.
+    small, large = _peak_bytes_of_a_trace(1001), _peak_bytes_of_a_trace(2001)
+    assert large < 2.6 * small, (small, large)
+    assert large < 2000 * 2001  # about a kilobyte a node, not a megabyte
+
+
+def test_grads_after_each_step_are_added_up_from_the_steps() -> None:
+    out, _ = _expression()
+    trace = trace_backward(out)
+    running = [0.0] * len(trace.nodes)
+    running[-1] = 1.0  # the seed
+    assert len(trace.grads_after) == len(trace.steps)
+    for k, step in enumerate(trace.steps):
+        for slot in step.slots:
+            running[slot.parent] += slot.down_diff
+        assert trace.grads_after[k] == running
+    assert trace.grads_after[-1] == trace.grads_after[len(trace.steps) - 1]
+    assert trace.grads_after[1:3] == [trace.grads_after[1], trace.grads_after[2]]
+    with pytest.raises(IndexError):
+        trace.grads_after[len(trace.steps)]
+
+
+@pytest.mark.parametrize("bad", ["5", 5.0, 0, -3, True, [5]])
+def test_a_bad_max_nodes_is_named(bad: object) -> None:
+    out, _ = _expression()
+    for call in (
+        lambda: draw(out, max_nodes=bad),  # type: ignore[arg-type]
+        lambda: trace_backward(out, max_nodes=bad),  # type: ignore[arg-type]
+        lambda: to_digraph(out, max_nodes=bad),  # type: ignore[arg-type]
+    ):
+        with pytest.raises((TypeError, ValueError), match="max_nodes must be a whole number"):
+            call()
+
+
+def test_max_nodes_none_means_no_limit() -> None:
+    root = _chain(2101)  # over the default of 2000
+    with pytest.raises(ValueError, match="more than 2,000 nodes"):
+        draw(root)
+    root.backward()
+    assert draw(root, max_nodes=None).source.count("->") > 2000
+    trace = trace_backward(root, max_nodes=None)
+    assert len(trace.nodes) == 2101 and trace.max_nodes is None
+
+
+def _write_that_fails_halfway(limit: int):
+    """A stand-in for a file's write that puts ``limit`` characters down, then hits a full disk."""
+    real_open = open
+
+    class Failing:
+        def __init__(self, file):
+            self.file = file
+
+        def write(self, text):
+            self.file.write(text[:limit])
+            raise OSError(28, "No space left on device")
+
+        def __getattr__(self, name):
+            return getattr(self.file, name)
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            return self.file.__exit__(*exc)
+
+    def failing_open(*args, **kwargs):
+        return Failing(real_open(*args, **kwargs))
+
+    return failing_open
+
+
+@pytest.mark.parametrize("suffix", [".dot", ".svg"])
+def test_a_save_that_fails_halfway_leaves_the_old_file(
+    suffix: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out, _ = _expression()
+    out.backward()
+    view = draw(out)
+    monkeypatch.setattr(view, "svg", lambda: "<svg>" + "x" * 10_000 + "</svg>")
+    target = tmp_path / f"g{suffix}"
+    target.write_text("the old picture")
+    monkeypatch.setattr("builtins.open", _write_that_fails_halfway(100))
+    monkeypatch.setattr(Path, "open", lambda self, *a, **k: open(self, *a, **k))  # noqa: SIM115
+    with pytest.raises(OSError, match="No space left"):
+        view.save(target)
+    monkeypatch.undo()
+    assert target.read_text() == "the old picture"
+    assert sorted(p.name for p in tmp_path.iterdir()) == [target.name]  # no temporary left

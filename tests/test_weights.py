@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
+import struct
 import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
+import safetensors.numpy
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -239,8 +242,9 @@ except OSError as err:
 """
 
 
-def test_a_save_that_fails_halfway_leaves_the_old_file(tmp_path: Path) -> None:
-    path = tmp_path / "model.json"
+@pytest.mark.parametrize("suffix", [".json", ".safetensors"])
+def test_a_save_that_fails_halfway_leaves_the_old_file(tmp_path: Path, suffix: str) -> None:
+    path = tmp_path / f"model{suffix}"
     old = MLP(2, [3, 1], seed=1)
     save(old, path)
     done = subprocess.run(
@@ -252,7 +256,7 @@ def test_a_save_that_fails_halfway_leaves_the_old_file(tmp_path: Path) -> None:
     )
     assert "save failed: [Errno 27] File too large" in done.stdout, done.stderr
     assert load(path).state_dict() == old.state_dict()
-    assert [p.name for p in tmp_path.iterdir()] == ["model.json"]  # no temporary file left
+    assert [p.name for p in tmp_path.iterdir()] == [path.name]  # no temporary file left
 
 
 # ---- fuzzing: every file is a model or a WeightsFileError --------------------------------------
@@ -287,19 +291,306 @@ def test_fuzz_a_field_replaced_by_anything(tmp_path_factory, key: str, value) ->
     _load_outcome(path)
 
 
+GOOD_FILES = {
+    ".json": lambda: json.dumps(to_dict(MLP(2, [3, 1], seed=1)), indent=1).encode(),
+    ".safetensors": lambda: safetensors.numpy.save(*weights.to_tensors(MLP(2, [3, 1], seed=1))),
+}
+
+
+@pytest.mark.parametrize("suffix", GOOD_FILES)
 @settings(max_examples=300, deadline=None)
-@given(st.integers(0, 2000), st.binary(max_size=8), st.integers(0, 8))
-def test_fuzz_mutated_bytes(tmp_path_factory, at: int, insert: bytes, cut: int) -> None:
-    good = json.dumps(to_dict(MLP(2, [3, 1], seed=1)), indent=1).encode()
-    at = min(at, len(good))
-    path = tmp_path_factory.mktemp("fuzz") / "w.json"
+@given(st.floats(0, 1), st.binary(max_size=8), st.integers(0, 8))
+def test_fuzz_mutated_bytes(
+    tmp_path_factory, suffix, where: float, insert: bytes, cut: int
+) -> None:
+    good = GOOD_FILES[suffix]()
+    at = int(where * len(good))
+    path = tmp_path_factory.mktemp("fuzz") / f"w{suffix}"
     path.write_bytes(good[:at] + insert + good[at + cut :])
     _load_outcome(path)
 
 
+@pytest.mark.parametrize("suffix", GOOD_FILES)
 @settings(max_examples=100, deadline=None)
 @given(st.binary(max_size=200))
-def test_fuzz_random_bytes(tmp_path_factory, content: bytes) -> None:
-    path = tmp_path_factory.mktemp("fuzz") / "w.json"
+def test_fuzz_random_bytes(tmp_path_factory, suffix: str, content: bytes) -> None:
+    path = tmp_path_factory.mktemp("fuzz") / f"w{suffix}"
     path.write_bytes(content)
+    _load_outcome(path)
+
+
+# ---- safetensors: the tensors of the equivalent PyTorch module --------------------------------
+
+
+def _raw_safetensors(header: dict, data: bytes = b"") -> bytes:
+    """A safetensors file written by hand: 8 bytes of header length, the JSON header, the data."""
+    text = json.dumps(header).encode()
+    return struct.pack("<Q", len(text)) + text + data
+
+
+MODELS = {
+    "relu": lambda: MLP(2, [16, 16, 1], "relu", seed=3),
+    "tanh-sigmoid": lambda: MLP(3, [4, 2], "tanh", last="sigmoid", seed=4),
+    "linear-tanh": lambda: MLP(3, [5, 4, 1], "linear", last="tanh", seed=5),
+    "one-weight": lambda: MLP(1, [1]),
+    "conv1d": lambda: Conv1d(4, seed=2),
+    "conv2d": lambda: Conv2d((2, 3), seed=2),
+}
+
+
+def _architecture(model) -> tuple:
+    if isinstance(model, MLP):
+        return (MLP, model.nin, model.nouts, model.activation, model.last)
+    return (type(model), model.kernel_size)
+
+
+@pytest.mark.parametrize("make", MODELS.values(), ids=MODELS.keys())
+def test_safetensors_round_trip(tmp_path: Path, make) -> None:
+    model = make()
+    for p in model.parameters():
+        p.data += 0.125  # biases too (they start at 0)
+    path = tmp_path / "m.safetensors"
+    save(model, path)
+    loaded = load(path)
+    assert _architecture(loaded) == _architecture(model)
+    assert loaded.state_dict() == model.state_dict()  # float64 both ways: the very same bits
+
+
+def test_safetensors_names_and_shapes_are_pytorchs(tmp_path: Path) -> None:
+    # MLP(2, [16, 16, 1]) is Sequential(Linear(2, 16), ReLU(), Linear(16, 16), ReLU(),
+    # Linear(16, 1)): the Linear layers are modules 0, 2 and 4; a weight is (out, in).
+    model = MLP(2, [16, 16, 1], "relu", seed=3)
+    path = tmp_path / "m.safetensors"
+    save(model, path)
+    tensors = safetensors.numpy.load_file(path)
+    assert {name: t.shape for name, t in tensors.items()} == {
+        "0.weight": (16, 2),
+        "0.bias": (16,),
+        "2.weight": (16, 16),
+        "2.bias": (16,),
+        "4.weight": (1, 16),
+        "4.bias": (1,),
+    }
+    assert all(t.dtype == np.float64 for t in tensors.values())
+    neuron = model.layers[1].neurons[5]
+    assert tensors["2.weight"][5].tolist() == [w.data for w in neuron.w]  # row j: neuron j
+    assert tensors["2.bias"][5] == neuron.b.data
+    # x Wᵀ + b layer by layer, as torch.nn.Linear computes it, gives the model's output.
+    x = np.array([0.3, -1.1])
+    h = np.maximum(tensors["0.weight"] @ x + tensors["0.bias"], 0.0)
+    h = np.maximum(tensors["2.weight"] @ h + tensors["2.bias"], 0.0)
+    out = tensors["4.weight"] @ h + tensors["4.bias"]
+    assert out[0] == pytest.approx(model(x.tolist()).data, rel=1e-13, abs=1e-15)
+
+
+@pytest.mark.parametrize(
+    ("model", "shapes"),
+    [
+        # Linear, Tanh, Linear, Sigmoid
+        (MLP(3, [4, 2], "tanh", last="sigmoid"), {"0": (4, 3), "2": (2, 4)}),
+        # a "linear" activation has no module: Linear, Linear, Tanh
+        (MLP(3, [5, 1], "linear", last="tanh"), {"0": (5, 3), "1": (1, 5)}),
+        (Conv1d(3), {"": (1, 1, 3)}),  # torch.nn.Conv1d(1, 1, 3)
+        (Conv2d((2, 3)), {"": (1, 1, 2, 3)}),  # torch.nn.Conv2d(1, 1, (2, 3))
+    ],
+    ids=repr,
+)
+def test_safetensors_layouts(model, shapes: dict) -> None:
+    tensors, metadata = weights.to_tensors(model)
+    expected = {}
+    for prefix, shape in shapes.items():
+        name = f"{prefix}." if prefix else ""
+        expected[f"{name}weight"], expected[f"{name}bias"] = shape, shape[:1]
+    if isinstance(model, (Conv1d, Conv2d)):
+        expected["bias"] = (1,)
+    assert {name: t.shape for name, t in tensors.items()} == expected
+    assert metadata["format"] == to_dict(model)["format"] and metadata["version"] == "1"
+
+
+def test_safetensors_metadata_says_what_to_rebuild() -> None:
+    _, metadata = weights.to_tensors(MLP(3, [4, 2], "tanh", last="sigmoid"))
+    assert metadata == {
+        "format": "micrograd_notes.mlp",
+        "version": "1",
+        "nin": "3",
+        "nouts": "[4, 2]",
+        "activation": "tanh",
+        "last": "sigmoid",
+    }
+    assert weights.to_tensors(Conv2d((2, 3)))[1]["kernel_size"] == "[2, 3]"
+
+
+def test_to_tensors_needs_a_model() -> None:
+    with pytest.raises(TypeError, match="to_tensors: expected an MLP, Conv1d or Conv2d, got Layer"):
+        weights.to_tensors(MLP(2, [3]).layers[0])
+
+
+def _bad_safetensors(tmp_path: Path, change) -> Path:
+    """MLP(2, [3, 1])'s tensors and metadata, changed, written with the safetensors package."""
+    tensors, metadata = weights.to_tensors(MLP(2, [3, 1], seed=1))
+    change(tensors, metadata)
+    path = tmp_path / "bad.safetensors"
+    safetensors.numpy.save_file(tensors, path, metadata=metadata)
+    return path
+
+
+SAFETENSORS_CASES = [
+    (
+        lambda t, m: t.update((k, v.astype(np.float32)) for k, v in list(t.items())),
+        r"tensor '\d\.(weight|bias)' is F32, expected F64 \(float64\)",
+    ),
+    (
+        lambda t, m: t.update({"0.weight": t["0.weight"].T.copy()}),
+        r"tensor '0.weight' must have shape \(3, 2\), got \(2, 3\)",
+    ),
+    (lambda t, m: t.pop("2.bias"), r"missing \['2.bias'\], unexpected \[\]"),
+    (
+        lambda t, m: t.update({"fc1.weight": t.pop("0.weight")}),
+        r"missing \['0.weight'\], unexpected \['fc1.weight'\]",
+    ),
+    (
+        lambda t, m: t["2.weight"].__setitem__((0, 1), np.nan),
+        r"'2.weight' is not finite at \(0, 1\)",
+    ),
+    (lambda t, m: t["0.bias"].__setitem__(2, -np.inf), r"'0.bias' is not finite at \(2,\): -inf"),
+    (lambda t, m: m.clear(), "no metadata saying which model the tensors are"),
+    (lambda t, m: m.update(format="pickle"), "field 'format' must be one of"),
+    (lambda t, m: m.update(version="2"), "unsupported version 2"),
+    (lambda t, m: m.update(nin="two"), "metadata 'nin' must be a number or list, got 'two'"),
+    (lambda t, m: m.update(nin="NaN"), "metadata 'nin' must be a number or list"),
+    (lambda t, m: m.update(nouts="[3, 0]"), "bad architecture"),
+    (lambda t, m: m.update(activation="gelu"), "unknown activation 'gelu'"),
+    # the metadata and the tensors disagree: which Linear layers there are ...
+    (lambda t, m: m.update(activation="linear"), r"missing \['1.weight', '1.bias'\]"),
+    # ... or how big they are
+    (lambda t, m: m.update(nouts="[3, 2]"), r"tensor '2.weight' must have shape \(2, 3\)"),
+]
+
+
+@pytest.mark.parametrize(("change", "words"), SAFETENSORS_CASES)
+def test_malformed_safetensors_are_named(tmp_path: Path, change, words: str) -> None:
+    path = _bad_safetensors(tmp_path, change)
+    with pytest.raises(WeightsFileError, match=words) as caught:
+        load(path)
+    assert str(caught.value).startswith(f"{path}: ") and "\n" not in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("change", "words"),
+    [
+        (
+            lambda m: m.update(kernel_size="[0]"),
+            r"bad kernel_size \[0\] for micrograd_notes.conv1d",
+        ),
+        (lambda m: m.update(kernel_size="[3, 1]"), "bad kernel_size"),
+        (lambda m: m.pop("kernel_size"), "missing field 'kernel_size'"),
+        (
+            lambda m: m.update(kernel_size="[4]"),
+            r"'weight' must have shape \(1, 1, 4\), got \(1, 1, 3\)",
+        ),
+    ],
+)
+def test_malformed_conv_safetensors_are_named(tmp_path: Path, change, words: str) -> None:
+    tensors, metadata = weights.to_tensors(Conv1d(3))
+    change(metadata)
+    path = tmp_path / "conv.safetensors"
+    safetensors.numpy.save_file(tensors, path, metadata=metadata)
+    with pytest.raises(WeightsFileError, match=words):
+        load(path)
+
+
+def test_a_dtype_numpy_cannot_read_is_named_not_a_traceback(tmp_path: Path) -> None:
+    _, metadata = weights.to_tensors(MLP(1, [1]))
+    header = {
+        "__metadata__": metadata,
+        "0.weight": {"dtype": "BF16", "shape": [1, 1], "data_offsets": [0, 2]},
+        "0.bias": {"dtype": "F8_E4M3", "shape": [1], "data_offsets": [2, 3]},
+    }
+    path = tmp_path / "bf16.safetensors"
+    path.write_bytes(_raw_safetensors(header, b"\0" * 3))
+    with pytest.raises(WeightsFileError, match=r"tensor '0\.\w+' is (BF16|F8_E4M3), expected F64"):
+        load(path)
+
+
+@pytest.mark.parametrize(
+    ("content", "words"),
+    [
+        (b"", "not a safetensors file: header too small"),
+        (json.dumps(to_dict(MLP(2, [1]))).encode(), "not a safetensors file: header too large"),
+        (
+            # a billion by a billion float64 numbers in a 200-byte file
+            _raw_safetensors(
+                {"0.weight": {"dtype": "F64", "shape": [10**9, 10**9], "data_offsets": [0, 8]}},
+                b"\0" * 8,
+            ),
+            "not a safetensors file: overflow computing buffer size",
+        ),
+        (
+            _raw_safetensors(
+                {"0.weight": {"dtype": "F64", "shape": [10**6], "data_offsets": [0, 8]}}, b"\0" * 8
+            ),
+            "not a safetensors file: .*invalid",
+        ),
+        (_raw_safetensors({"__metadata__": {"nin": 2}}), "not a safetensors file: invalid JSON"),
+    ],
+)
+def test_not_a_safetensors_file(tmp_path: Path, content: bytes, words: str) -> None:
+    path = tmp_path / "x.safetensors"
+    path.write_bytes(content)
+    with pytest.raises(WeightsFileError, match=words):
+        load(path)
+
+
+def test_a_truncated_safetensors_file(tmp_path: Path) -> None:
+    path = tmp_path / "m.safetensors"
+    save(MLP(2, [3, 1]), path)
+    path.write_bytes(path.read_bytes()[:-20])
+    with pytest.raises(
+        WeightsFileError, match=r"not a safetensors file \(is the file truncated\?\)"
+    ):
+        load(path)
+
+
+def test_huge_sizes_in_the_metadata_are_refused_before_the_model_is_built(
+    tmp_path: Path, monkeypatch
+) -> None:
+    path = _bad_safetensors(tmp_path, lambda t, m: m.update(nin="1000000000"))
+
+    def no_model(*args, **kwargs):
+        raise AssertionError(f"MLP{args} was built before the shapes were checked")
+
+    monkeypatch.setattr(weights, "MLP", no_model)
+    with pytest.raises(WeightsFileError, match=r"'0.weight' must have shape \(3, 1000000000\)"):
+        load(path)
+
+
+def test_a_safetensors_file_over_the_size_limit_is_refused_unread(
+    tmp_path: Path, monkeypatch
+) -> None:
+    path = tmp_path / "huge.safetensors"
+    with open(path, "wb") as file:
+        file.truncate(weights.MAX_BYTES + 1)
+
+    def no_reading(*args, **kwargs):
+        raise AssertionError("the file was opened")
+
+    monkeypatch.setattr(weights, "safe_open", no_reading)
+    with pytest.raises(WeightsFileError, match="50,000,001 bytes is more than"):
+        load(path)
+
+
+def test_from_tensors_checks_arrays_given_in_memory() -> None:
+    tensors, metadata = weights.to_tensors(MLP(2, [3, 1]))
+    tensors["0.bias"] = [0.0, 0.0, 0.0]  # type: ignore[assignment]
+    with pytest.raises(WeightsFileError, match=r"tensor '0\.bias' must be float64, got list"):
+        weights.from_tensors(tensors, metadata)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.sampled_from(["format", "version", "nin", "nouts", "activation", "last", "kernel_size"]),
+    st.text(max_size=12) | JSON_VALUES.map(json.dumps),
+)
+def test_fuzz_a_metadata_entry_replaced_by_anything(tmp_path_factory, key: str, value: str) -> None:
+    path = _bad_safetensors(tmp_path_factory.mktemp("fuzz"), lambda t, m: m.update({key: value}))
     _load_outcome(path)

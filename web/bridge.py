@@ -9,13 +9,18 @@ The training lab's side is lab.py.
 from __future__ import annotations
 
 import ast
-import keyword
 import re
 from collections.abc import Callable, Sequence
 from urllib.parse import quote, unquote
 
 from micrograd_notes import Value, central_difference, gradcheck, viz
-from micrograd_notes.expr import INPUT_ERRORS, ExpressionError, parse, parse_assignments
+from micrograd_notes.expr import (
+    INPUT_ERRORS,
+    ExpressionError,
+    check_length,
+    parse,
+    parse_assignments,
+)
 from micrograd_notes.graph import count_nodes
 
 EXAMPLE_QUERY = "?expr=tanh(x*w%20%2B%20b)&x=2&w=-3&b=6.88"  # a neuron, as in the notes
@@ -25,11 +30,12 @@ EXAMPLE_QUERY = "?expr=tanh(x*w%20%2B%20b)&x=2&w=-3&b=6.88"  # a neuron, as in t
 USER_ERRORS = (*INPUT_ERRORS, viz.RenderError)  # the CLI's input errors, and a failed render
 
 # Python's parser runs on the WebAssembly stack in the page, which is far smaller than a
-# native one: 199 nested brackets or about 900 operators in a row overflow it, and Python
-# cannot survive that. Expressions are measured before they reach the parser (see nesting).
+# native one: there, a sum of about 900 terms or 199 brackets inside one another overflow it,
+# and Python cannot survive that. Expressions are measured before they reach the parser
+# (expr.check_length), with limits well inside those.
 MAX_LENGTH = 20_000  # characters
-MAX_NESTING = 400  # operators in a row, with each bracket level counted as BRACKET_COST of them
-BRACKET_COST = 5  # a bracket level costs the parser about five times what an operator does
+MAX_CHAIN = 300  # operations in a row
+MAX_BRACKETS = 50  # brackets inside one another
 MAX_NODES = viz.MAX_NODES  # the most nodes the page draws
 MESSAGE_LENGTH = 160  # an error shown in the page is one line of at most this many characters
 
@@ -85,58 +91,6 @@ def split_values(text: str) -> list[str]:
 # ---- the expression, measured before Python's parser sees it ----------------------------------
 
 
-# The pieces the measure tells apart. Names, numbers (with their dots and exponents' signs),
-# commas and spaces cost nothing; a bracket opens a level; anything else is an operator.
-_TOKENS = re.compile(
-    r"(?P<space>[\s,]+)|(?P<number>(?:\d[\d_]*\.?[\d_]*|\.\d[\d_]*)(?:[eE][+-]?\d+)?[jJ]?)"
-    r"|(?P<name>\w+)|(?P<open>[(\[{])|(?P<close>[)\]}])|(?P<operator>\*\*|.)"
-)
-_LANGUAGE = frozenset("+-*/") | {"**"}  # the expression language's own operators
-
-
-def nesting(expr: str) -> tuple[int, int]:
-    """How deep Python's parser would have to go: the (operators, bracket levels) along the
-    worst path into the expression, counting every operator of each bracket group on it.
-
-    A bound, not the exact depth: ``a*b + c*d`` counts 3 where the tree is 2 deep. A call or
-    a subscript counts as an operator too (``f()()()`` nests), and whatever is not in the
-    expression language (``.``, ``:``, ``not``, ``lambda``...) as BRACKET_COST operators: the
-    parser is refused it anyway, after reading it. It scans once, so no input can make it
-    recurse or take long.
-    """
-    stack = [[0, (0, 0)]]  # per open bracket: its operators so far, its deepest inner path
-    previous = "space"
-    for token in _TOKENS.finditer(expr):
-        kind, text = token.lastgroup, token.group()
-        if kind == "open":
-            if previous in ("name", "number", "close"):
-                stack[-1][0] += 1  # a call `f(` or subscript `x[` nests like an operator
-            stack.append([0, (0, 0)])
-        elif kind == "close" and len(stack) > 1:
-            _close(stack)
-        elif kind == "operator":
-            stack[-1][0] += 1 if text in _LANGUAGE else BRACKET_COST
-        elif kind == "name" and keyword.iskeyword(text):
-            stack[-1][0] += BRACKET_COST
-        if kind != "space":
-            previous = kind
-    while len(stack) > 1:  # brackets left open: the parser will say so, after measuring them
-        _close(stack)
-    ops, (inner_ops, inner_brackets) = stack[0]
-    return ops + inner_ops, inner_brackets
-
-
-def _close(stack: list[list]) -> None:
-    """End the innermost bracket group: its path is its operators and its deepest inner path."""
-    ops, (inner_ops, inner_brackets) = stack.pop()
-    stack[-1][1] = max(stack[-1][1], (ops + inner_ops, inner_brackets + 1), key=_cost)
-
-
-def _cost(path: tuple[int, int]) -> int:
-    ops, brackets = path
-    return ops + BRACKET_COST * brackets
-
-
 def check_size(expr: str) -> None:
     """Refuse, in one line, an expression too long or too deep for Python's parser in the page."""
     if len(expr) > MAX_LENGTH:
@@ -144,16 +98,7 @@ def check_size(expr: str) -> None:
             f"the expression is {len(expr):,} characters long; the page takes up to "
             f"{MAX_LENGTH:,}: draw a smaller part"
         )
-    ops, brackets = nesting(expr)
-    if _cost((ops, brackets)) > MAX_NESTING:
-        parts = [f"{ops:,} operators in a row"] * (ops > 0) + [f"{brackets} nested brackets"] * (
-            brackets > 0
-        )
-        raise ExpressionError(
-            f"the expression is too deep: {' inside '.join(parts)} (the most: {MAX_NESTING} "
-            f"operators in a row, {MAX_NESTING // BRACKET_COST} nested brackets); draw a smaller "
-            "part"
-        )
+    check_length(expr.strip(), MAX_CHAIN, MAX_BRACKETS)
 
 
 def names_in(expr: str) -> set[str] | None:

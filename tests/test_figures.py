@@ -1,0 +1,49 @@
+"""The house style: figures drawn in it pass its own check, and each broken rule is named."""
+
+from __future__ import annotations
+
+import matplotlib
+
+from micrograd_notes.figures import (
+    CLASS_COLOURS,
+    DPI,
+    label_axes,
+    new_figure,
+    style_problems,
+    use_house_style,
+)
+
+
+def test_a_figure_in_the_house_style_has_no_problems() -> None:
+    fig, ax = new_figure()
+    ax.plot([0, 1], [0, 1], label="loss")
+    ax.plot([0, 1], [1, 0], label="accuracy")
+    ax.legend()
+    label_axes(ax, "step", "value", title="two curves")
+    assert fig.dpi >= DPI
+    assert style_problems(fig) == []
+
+
+def test_each_broken_rule_is_named() -> None:
+    from matplotlib.figure import Figure
+
+    fig = Figure(dpi=80)
+    ax = fig.subplots()
+    ax.plot([0, 1], [0, 1], label="train")
+    ax.plot([0, 1], [1, 0], label="test")
+    ax.set_title("tiny", fontsize=6)
+    problems = style_problems(fig)
+    assert any("80 dpi" in p for p in problems)
+    assert any("'tiny' is 6 pt" in p for p in problems)
+    assert any("no x-axis label" in p for p in problems)
+    assert any("no y-axis label" in p for p in problems)
+    assert any("no legend" in p for p in problems)
+
+
+def test_use_house_style_sets_the_defaults_and_the_class_colours() -> None:
+    with matplotlib.rc_context():
+        use_house_style()
+        assert matplotlib.rcParams["figure.dpi"] >= DPI
+        assert matplotlib.rcParams["xtick.labelsize"] >= 9
+        colours = matplotlib.rcParams["axes.prop_cycle"].by_key()["color"]
+        assert colours[: len(CLASS_COLOURS)] == list(CLASS_COLOURS)

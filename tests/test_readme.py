@@ -1,0 +1,39 @@
+"""The README's Python blocks run as they stand, each on its own, as a reader would paste one."""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+README = Path(__file__).resolve().parent.parent / "README.md"
+BLOCKS = re.findall(r"```python\n(.*?)```", README.read_text(encoding="utf-8"), re.DOTALL)
+
+
+def test_the_readme_has_python_blocks() -> None:
+    assert len(BLOCKS) >= 5
+
+
+@pytest.mark.parametrize("code", BLOCKS, ids=[f"block{k + 1}" for k in range(len(BLOCKS))])
+def test_a_readme_block_runs_on_its_own(code: str, tmp_path: Path) -> None:
+    if (
+        re.search(r"^import torch", code, re.MULTILINE)
+        and importlib.util.find_spec("torch") is None
+    ):
+        pytest.skip("this block shows PyTorch, which is optional and not installed here")
+    # In a fresh interpreter: a block that leans on an earlier one (its `z`) fails here.
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+        cwd=tmp_path,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    for shown in re.findall(r"# prints: (.*)", code):  # an output the README states
+        assert shown.strip() in done.stdout
