@@ -379,6 +379,17 @@ def test_rows_and_boxes_find_each_other(playground: Visit) -> None:
     x_box.hover()
     rows = page.eval_on_selector_all("#nodes tbody tr", f"{linked}.map(r => r.dataset.name)")
     assert rows == ["x"]
+    # A row of the step table is an edge: its two ends are marked, and no other edge.
+    page.fill("#step", "1")  # the root, x*x + y, sends to x*x and to y
+    page.wait_for_function("document.getElementById('step-table').dataset.node")
+    page.hover("#step-table tbody tr >> nth=1")
+    step = trace.steps[0]
+    boxes = page.eval_on_selector_all(
+        "#graph g.node", f"{linked}.map(n => n.querySelector('title').textContent)"
+    )
+    assert sorted(boxes) == sorted([f"v{step.node}", f"v{step.slots[1].parent}"])
+    edges = page.eval_on_selector_all("#step-table tbody tr", f"{linked}.length")
+    assert edges == 1
 
 
 def test_the_gradcheck_button_compares_every_input(playground: Visit, tmp_path) -> None:
@@ -753,7 +764,7 @@ def test_one_step_play_pause_speed_and_reset(lab: Visit) -> None:
     page.wait_for_function("Number(document.getElementById('train-step').textContent) >= 2")
     assert page.inner_text("#train") == "Pause"
     page.click("#train")
-    page.wait_for_function("document.getElementById('train').textContent === 'Train'")
+    page.wait_for_function("document.getElementById('train').textContent === 'Resume'")
     stopped = page.inner_text("#train-step")
     page.wait_for_timeout(700)  # slow is a step every 0.3 s: none may come after a pause
     assert page.inner_text("#train-step") == stopped

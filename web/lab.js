@@ -19,6 +19,7 @@ const connection = connect({
       settings = msg.settings;
       points = msg.data;
       history = [];
+      if (!playing) $("train").textContent = "Train";
       // The controls already say what the learner chose; settings from the address (a link)
       // are shown in them. The bad ones a link holds keep their defaults, and are named.
       if (msg.fromAddress) showSettings(settings);
@@ -30,7 +31,9 @@ const connection = connect({
     "lab-progress": progress,
     "lab-playing"({ playing: now, finished }) {
       playing = now;
-      $("train").textContent = now ? "Pause" : finished ? "Train again" : "Train";
+      const started = Number($("train-step").textContent) > 0;
+      $("train").textContent = now ? "Pause" : finished ? "Train again" : started ? "Resume"
+        : "Train";
       $("train-status").dataset.finished = String(Boolean(finished));
       // Said once when a run stops, not at every step: the status line changes too often.
       if (!now) $("lab-announce").textContent = $("train-status").textContent;

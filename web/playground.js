@@ -332,15 +332,20 @@ window.addEventListener("pointermove", (event) => {
 });
 window.addEventListener("pointerup", () => { drag = null; });
 
-// Rows name nodes by their box ids (v3; a repeated leaf's copies are v3_for7...).
-function linkTo(ids) {
+// Rows name nodes by their box ids (v3; a repeated leaf's copies are v3_for7...). A row of
+// the step table is an edge, node to parent: pointing at one marks both boxes and the rows of
+// that same edge; pointing at a box marks every row that names it.
+function linkTo(ids, edge = false) {
   const wanted = new Set(ids);
   for (const node of $("graph").querySelectorAll("g.node")) {
     const title = node.querySelector("title")?.textContent ?? "";
     node.classList.toggle("linked", wanted.has(title.split("_for")[0]));
   }
   for (const row of document.querySelectorAll("#nodes tbody tr, #step-table tbody tr")) {
-    row.classList.toggle("linked", row.dataset.ids.split(" ").some((id) => wanted.has(id)));
+    const named = row.dataset.ids.split(" ");
+    const marked = edge && named.length > 1 ? named.every((id) => wanted.has(id))
+      : named.some((id) => wanted.has(id));
+    row.classList.toggle("linked", marked);
   }
 }
 
@@ -348,7 +353,7 @@ for (const table of [$("nodes"), $("step-table")]) {
   for (const kind of ["mouseover", "focusin"]) {
     table.addEventListener(kind, (event) => {
       const row = event.target.closest("tbody tr");
-      if (row) linkTo(row.dataset.ids.split(" "));
+      if (row) linkTo(row.dataset.ids.split(" "), table.id === "step-table");
     });
   }
   for (const kind of ["mouseleave", "focusout"]) table.addEventListener(kind, () => linkTo([]));
