@@ -301,6 +301,10 @@ def test_a_value_left_over_from_an_edit_is_not_an_error() -> None:
     shown = bridge.explain("x", "x=1 y=2")
     assert shown["error"] is None and shown["unused"] == ["y"]
     assert shown["query"] == "?expr=x&x=1"
+    # A name is the name Python reads, however it is typed (NFKC).
+    for values in ["𝑥=3", "x=3"]:
+        shown = bridge.explain("𝑥 * 2", values)
+        assert (shown["error"], shown["value_text"], shown["unused"]) == (None, "6", [])
 
 
 def test_the_page_explains_powers_and_its_own_limit() -> None:

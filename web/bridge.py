@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 import re
+import unicodedata
 from collections.abc import Callable, Sequence
 from urllib.parse import quote, unquote
 
@@ -249,7 +250,8 @@ class Explained:
 
 
 def _name(pair: str) -> str:
-    return pair.partition("=")[0].strip()
+    """The name a NAME=NUMBER pair gives a value, as Python reads names (NFKC: 𝑥 is x)."""
+    return unicodedata.normalize("NFKC", pair.partition("=")[0].strip())
 
 
 _shown: Explained | None = None  # the expression on the page, for its frames
