@@ -305,6 +305,7 @@ def test_a_value_left_over_from_an_edit_is_not_an_error() -> None:
     for values in ["𝑥=3", "x=3"]:
         shown = bridge.explain("𝑥 * 2", values)
         assert (shown["error"], shown["value_text"], shown["unused"]) == (None, "6", [])
+        assert [(row["name"], row["agrees"]) for row in bridge.check()["rows"]] == [("x", True)]
 
 
 def test_the_page_explains_powers_and_its_own_limit() -> None:
