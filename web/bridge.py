@@ -128,8 +128,7 @@ class Explained:
         kept = [pair for pair in assignments if used is None or _name(pair) in used]
         self.unused = [_name(pair) for pair in assignments if pair not in kept]
         self.expr = expr
-        # Keyed as the graph's leaves are labelled: by the names Python reads (NFKC).
-        self.values = {_name(k): v for k, v in parse_assignments(kept).items()}
+        self.values = parse_assignments(kept)  # keyed by the names Python reads (NFKC)
         root = parse(expr, self.values)
         if count_nodes(root, MAX_NODES) > MAX_NODES:
             raise ExpressionError(
