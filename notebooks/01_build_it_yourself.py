@@ -18,21 +18,31 @@
 #
 # **Question:** what is the least code that can do backpropagation?
 #
-# Before we use the package, we write our own engine, in this notebook, from an empty class.
-# It ends up about seventy lines long, and it trains a model. Along the way we fill in every
-# gradient of a neuron by hand, find out why a graph must be walked in a particular order, and
-# see what goes wrong when a training loop forgets one line. At the end we check our engine
-# against `micrograd_notes.Value` and say why that one is written differently.
+# Notebook 00 measured derivatives and found the rules that combine them: local rates multiply
+# along a path and add across paths. Here we put those rules into code. We write our own
+# engine in this notebook, starting from a class that holds one number; it ends up well under
+# a hundred lines, and it trains a model. Along the way we fill in every gradient of a neuron by hand, find out why a
+# graph must be walked in a particular order, see why a step downhill needs a size of its own,
+# and see what goes wrong when a training loop forgets one line. At the end we check our
+# engine's numbers against the package's `micrograd_notes.Value`.
 
 # %%
-import gc
 import inspect
 import math
-import sys
-import tracemalloc
-import weakref
 
 import numpy as np
+from micrograd_notes.figures import label_axes, style_problems, use_house_style
+
+use_house_style()  # the house style; if matplotlib is missing, one line says how to get it
+
+from matplotlib.colors import LogNorm
+
+
+try:
+    import ipywidgets as widgets
+except ImportError:  # the sliders need ipywidgets; everything else runs without it
+    widgets = None
+
 
 from micrograd_notes.extras import require
 
@@ -45,7 +55,6 @@ plt = require("matplotlib.pyplot")  # the [demo] extra; if missing, one line say
 # output with respect to it (`grad`). What makes it more than a float: a result records the
 # values it was computed from (`parents`, a tuple, so `a * a` keeps both slots) and the
 # operation (`op`). Adding and multiplying are enough to begin with.
-
 
 # %%
 class Value:
@@ -83,7 +92,6 @@ assert (a * a).parents == (a, a)  # both slots, in order
 # already exists, so the engine can grow one cell at a time: we write a plain function and
 # attach it to `Value`.
 
-
 # %%
 def tanh(self):
     return Value(math.tanh(self.data), (self,), "tanh")
@@ -116,7 +124,7 @@ def neuron(x1, x2, w1, w2, b):
 
 
 def measured_slope(i, h=1e-6):
-    """d o / d(input i) by a central difference: nudge one input both ways."""
+    """d o / d(input i) by a central difference (notebook 00): nudge that input alone."""
     args = [1.5, -0.5, 0.8, 1.2, 0.4]
     up, down = list(args), list(args)
     up[i] += h
@@ -189,7 +197,6 @@ by_hand = {leaf.label: leaf.grad for leaf in [x1, x2, w1, w2, b]}
 #
 # First a version with a bug that is easy to make: it *sets* the parents' grads.
 
-
 # %%
 def add_overwriting(self, other):
     other = other if isinstance(other, Value) else Value(other)
@@ -213,7 +220,6 @@ assert p.grad == 1.0  # the second slot overwrote the first
 # %% [markdown]
 # When one value feeds a node twice, or feeds two nodes, its gradient is the *sum* of what
 # each use sends back (the two paths of the chain rule add). So the rules must add with `+=`.
-
 
 # %%
 def __add__(self, other):
@@ -262,7 +268,6 @@ assert p.grad == 2.0
 # Rebuild the neuron with the new rules and call each node's `_backward` ourselves, from o
 # down, in the same order as the hand-written cells.
 
-
 # %%
 def build_neuron():
     x1, x2 = Value(1.5, label="x1"), Value(-0.5, label="x2")
@@ -297,11 +302,11 @@ assert all(leaf.grad == 0.0 for leaf in leaves)
 # A node may pass its gradient on only after *every* node that uses it has sent it its
 # share. Listing the nodes so that each comes after its parents is a
 # *topological sort*; walking that list backwards gives a safe order. The natural way to write
-# it is recursive: visit the parents first, then list the node.
-
+# it is recursive: visit the parents first, then list the node. A set remembers the nodes
+# already listed, so a node reached along two paths is listed once.
 
 # %%
-def topological_sort_recursive(root):
+def topological_sort(root):
     order, seen = [], set()
 
     def visit(node):
@@ -316,56 +321,17 @@ def topological_sort_recursive(root):
 
 
 o, leaves, inner = build_neuron()
-order = topological_sort_recursive(o)
+order = topological_sort(o)
 print(" -> ".join(v.label or v.op for v in order))
 position = {v: i for i, v in enumerate(order)}
 assert all(position[p] < position[v] for v in order for p in v.parents)
+assert len(order) == len(set(order)) == 10  # 5 leaves, 2 products, 2 sums, the tanh
 
 # %% [markdown]
-# The recursion has a limit. Each level of the graph is one Python call, and Python refuses to
-# go deeper than `sys.getrecursionlimit()` calls. A long chain, like many steps of a
-# recurrent network, is deeper than that.
+# `backward()` seeds the output's grad with 1 (do/do = 1) and runs every node's rule, output
+# first: the reverse of the sort.
 
 # %%
-depth = 3 * sys.getrecursionlimit()
-x = Value(0.5, label="x")
-chain = x
-for _ in range(depth):
-    chain = chain + x  # chain = (depth + 1) · x
-try:
-    topological_sort_recursive(chain)
-    hit_the_limit = False
-except RecursionError:
-    hit_the_limit = True
-print(f"a chain {depth} deep, recursion limit {sys.getrecursionlimit()}: RecursionError =",
-      hit_the_limit)
-assert hit_the_limit
-
-# %% [markdown]
-# The same search without recursion keeps its own stack: for each node on the current path,
-# the parents it has yet to look at. It lists nodes in exactly the same order.
-
-
-# %%
-def topological_sort(root):
-    order, seen = [], {root}
-    stack = [(root, iter(root.parents))]
-    while stack:
-        node, pending = stack[-1]
-        for parent in pending:
-            if parent not in seen:
-                seen.add(parent)
-                stack.append((parent, iter(parent.parents)))
-                break
-        else:  # no parent left to visit: the node is finished
-            stack.pop()
-            order.append(node)
-    return order
-
-
-assert topological_sort(o) == order
-
-
 def backward(self):
     """Fill in d(self)/d(node) for every node self depends on."""
     self.grad = 1.0
@@ -377,9 +343,10 @@ Value.backward = backward
 
 o.backward()
 assert all(math.isclose(leaf.grad, by_hand[leaf.label]) for leaf in leaves)
-chain.backward()
-print("d chain / dx =", x.grad)
-assert x.grad == depth + 1
+p = Value(3.0)
+(p * p + p).backward()  # p reaches the output along three paths: 2p + 1
+print("d(p·p + p)/dp at p = 3:", p.grad)
+assert p.grad == 2 * 3.0 + 1
 
 # %% [markdown]
 # ## Step 5: a few more operations
@@ -387,7 +354,6 @@ assert x.grad == depth + 1
 # A loss needs subtraction and squares; sums of Python numbers need `0 + value` to work. Each
 # new operation is a forward formula and its local derivative; subtraction reuses add and
 # negate.
-
 
 # %%
 def __pow__(self, k):
@@ -456,39 +422,159 @@ print("lines of engine:", engine_lines)
 assert engine_lines < 80
 
 # %% [markdown]
-# ## Step 6: the gradient points uphill
+# ## Step 6: what the gradient predicts
 #
 # Give the neuron a target, 0.2, and a loss, the squared miss L = (o − 0.2)². After
-# `backward()`, each input's grad says how fast L grows when that input grows. So moving every
-# input a little *along* its grad should raise L, and moving it *against* its grad should
-# lower it: the second is all of learning.
+# `backward()`, each input's grad is ∂L/∂(that input): how fast L changes when that input moves
+# and the others stay put. Move several inputs at once, by small amounts Δ, and the changes
+# add up (notebook 00: contributions add), so the gradient predicts
+#
+# > ΔL ≈ grad_w1 · Δw1 + grad_w2 · Δw2 + grad_b · Δb
+#
+# "≈" because the grads are slopes at one point: the prediction is good for small moves and
+# drifts for large ones, where the surface bends.
 
 # %%
+TARGET = 0.2
+start = [1.5, -0.5, 0.8, 1.2, 0.4]  # x1, x2, w1, w2, b as in build_neuron
 o, leaves, _ = build_neuron()
-loss = (o - 0.2) ** 2
+loss = (o - TARGET) ** 2
 loss.backward()
-before = loss.data
+grad = {leaf.label: leaf.grad for leaf in leaves}
+print("loss:", f"{loss.data:.6f};", "grads:", {k: round(v, 6) for k, v in grad.items()})
 
 
-def loss_after_nudge(step):
-    """The loss once every input has moved by step · its grad (then moved back)."""
-    for leaf in leaves:
-        leaf.data += step * leaf.grad
-    after = ((neuron(*[leaf.data for leaf in leaves])) - 0.2) ** 2
-    for leaf in leaves:
-        leaf.data -= step * leaf.grad
-    return after
-
-
-uphill, downhill = loss_after_nudge(+0.01), loss_after_nudge(-0.01)
-print(f"loss {before:.6f}; along +grad {uphill:.6f}; along -grad {downhill:.6f}")
-assert downhill < before < uphill
-# To first order the change is step · (sum of grad²): the gradient predicts the move.
-predicted = 0.01 * sum(leaf.grad**2 for leaf in leaves)
-assert math.isclose(uphill - before, predicted, rel_tol=0.05)
+def loss_change(dw1, dw2, db):
+    """(the actual ΔL, the gradient's prediction) when w1, w2, b move by dw1, dw2, db."""
+    x1, x2, w1, w2, b = start
+    moved = (neuron(x1, x2, w1 + dw1, w2 + dw2, b + db) - TARGET) ** 2
+    predicted = grad["w1"] * dw1 + grad["w2"] * dw2 + grad["b"] * db
+    return moved - loss.data, predicted
 
 # %% [markdown]
-# ## Step 7: a training loop, bare
+# Move the sliders and compare the two numbers: for moves of a few hundredths they agree to a
+# few parts in a hundred, and for moves of 0.5 they part ways. (Without a live kernel, the
+# cell after it computes two settings.)
+
+# %%
+if widgets is not None:
+    sliders = [
+        widgets.FloatSlider(value=0.05, min=-0.5, max=0.5, step=0.01, description=f"Δ{name}")
+        for name in ("w1", "w2", "b")
+    ]
+    report = widgets.HTML()
+
+    def show_change(_=None):
+        actual, predicted = loss_change(*(slider.value for slider in sliders))
+        report.value = (
+            f"actual ΔL = <b>{actual:+.5f}</b>, predicted grad·Δ = <b>{predicted:+.5f}</b>, "
+            f"off by {actual - predicted:+.5f}"
+        )
+
+    for slider in sliders:
+        slider.observe(show_change, names="value")
+    show_change()
+    display(widgets.VBox([*sliders, report]))
+
+# %%
+for deltas in [(0.01, -0.02, 0.01), (0.5, 0.5, 0.5)]:
+    actual, predicted = loss_change(*deltas)
+    print(f"Δ(w1, w2, b) = {deltas}: actual ΔL {actual:+.5f}, predicted {predicted:+.5f}")
+small, large = loss_change(0.01, -0.02, 0.01), loss_change(0.5, 0.5, 0.5)
+assert math.isclose(small[0], small[1], rel_tol=0.05)  # small moves: the gradient predicts
+assert abs(large[0] - large[1]) > 0.3 * abs(large[1])  # large moves: it does not
+
+# %% [markdown]
+# The prediction says which way to move. Choose Δ = −t · grad for a small t > 0: the
+# predicted change is −t · (grad_w1² + grad_w2² + grad_b²), negative whatever the grads are. A
+# step *against* the gradient lowers the loss; along it, the loss rises. The picture moves
+# (w1, w2, b) along that line by a distance t and draws the true ΔL against the straight
+# line the gradient predicts:
+
+# %%
+g = np.array([grad["w1"], grad["w2"], grad["b"]])
+downhill = -g / np.linalg.norm(g)  # a unit step against the gradient
+ts = np.linspace(-1.0, 1.0, 101)
+actual = [loss_change(*(t * downhill))[0] for t in ts]
+fig, ax = plt.subplots(figsize=(6.0, 3.6))
+ax.plot(ts, actual, color="black", label="actual ΔL")
+ax.plot(ts, -np.linalg.norm(g) * ts, "--", lw=2, label="predicted: grad · Δ")
+ax.axvline(0, color="grey", lw=0.8)
+label_axes(ax, "distance t moved against the gradient (t < 0: along it)", "change in loss ΔL",
+           "A small step against the gradient lowers the loss")
+ax.legend()
+assert style_problems(fig) == []
+plt.show()
+assert loss_change(*(0.01 * downhill))[0] < 0 < loss_change(*(-0.01 * downhill))[0]
+
+# %% [markdown]
+# ## Step 7: how far to step: the learning rate
+#
+# So learning is: compute the gradient, and move every parameter against it. The plainest
+# update moves each parameter by its gradient, w ← w − dL/dw. Try it on the smallest model
+# there is: one weight w, a prediction w · x for one sample x = 3 with target 6, and the loss
+# L(w) = (3w − 6)², lowest (0) at w = 2.
+
+# %%
+def one_weight_run(lr, steps):
+    """w after each step of w ← w − lr · dL/dw on L(w) = (3w − 6)², from w = 0."""
+    w = Value(0.0)
+    ws = [w.data]
+    for _ in range(steps):
+        loss = (w * 3 - 6) ** 2
+        w.grad = 0.0
+        loss.backward()
+        w.data -= lr * w.grad
+        ws.append(w.data)
+    return ws
+
+
+ws = one_weight_run(lr=1.0, steps=4)  # lr = 1: the step is the whole gradient
+for k, w in enumerate(ws):
+    print(f"step {k}: w = {w:8g},  L = {(3 * w - 6) ** 2:12.6g}")
+assert all(math.isclose(abs(b - 2), 17 * abs(a - 2)) for a, b in zip(ws, ws[1:]))
+
+# %% [markdown]
+# Every step *overshoots*: w jumps past 2 to the far side, farther away than it started, and
+# the loss grows without end. The gradient was right about the direction; the size was the
+# trouble. Here dL/dw = 2 · (3w − 6) · 3 = 18 · (w − 2): the slope is 18 times the distance
+# to the minimum, so a step of one whole gradient moves w 18 distances, 17 past the minimum.
+# The gradient says which way is downhill and how steep it is there, not how far away the
+# bottom is.
+#
+# So the step gets a size of its own, the **learning rate** lr:
+#
+# > w ← w − lr · dL/dw
+#
+# Here a step changes the distance to the minimum, w − 2, into (1 − 18 · lr) · (w − 2). That
+# factor must be between −1 and 1 for the steps to close in, so lr must lie between 0 and
+# 1/9: too large and every step overshoots by more than it gains; too small and the steps
+# crawl.
+
+# %%
+runs = {lr: one_weight_run(lr, steps=10) for lr in [1.0, 0.12, 0.1, 0.05, 0.01]}
+fig, ax = plt.subplots(figsize=(6.5, 4.0))
+for (lr, ws), marker in zip(runs.items(), "os^vD"):
+    factor = 1 - 18 * lr
+    ax.semilogy([abs(w - 2) for w in ws], marker + "-", ms=4,
+                label=f"lr = {lr:g}: × {factor:+.2f} per step")
+label_axes(ax, "step", "distance to the minimum |w − 2| (log scale)",
+           "Too large a step overshoots and diverges")
+ax.legend(loc="upper left", ncols=1)
+assert style_problems(fig) == []
+plt.show()
+for lr, ws in runs.items():
+    assert math.isclose(abs(ws[-1] - 2), 2 * abs(1 - 18 * lr) ** 10, rel_tol=1e-3)
+assert abs(runs[0.12][-1] - 2) > 2 > abs(runs[0.1][-1] - 2)  # just over 1/9 diverges; under does not
+
+# %% [markdown]
+# At lr = 1 the distance grows 17-fold per step, and at 0.12, just over 1/9, it still grows
+# (by 1.16). At 0.1 each step flips w to the other side but closes in; at 0.05 every step
+# removes 90% of the distance; at 0.01 the steps are safe but slow. A real model has many
+# weights and a loss that bends differently in each direction, so nobody computes the best
+# lr: one tries a few and watches the loss.
+#
+# ## Step 8: a training loop, bare
 #
 # A model with two parameters, so we can draw its whole loss surface: one tanh neuron,
 # prediction = tanh(w·x + b), fitted to four points. The points were made with w = 1.5 and
@@ -506,7 +592,7 @@ def loss_of(w, b):
     return sum(((w * x + b).tanh() - y) ** 2 for x, y in zip(xs, ys))
 
 
-def train(steps, lr, reset_grads):
+def train(steps, lr, reset_grads=True):
     w, b = Value(-1.0, label="w"), Value(1.5, label="b")
     path, losses = [(w.data, b.data)], []
     for _ in range(steps):
@@ -546,7 +632,7 @@ assert path_forgetful[-1][0] > 10 * 1.5  # w ends far beyond the w = 1.5 that fi
 # The fix is one line: set every parameter's grad to 0 before each backward pass.
 
 # %%
-path, losses = train(steps=80, lr=0.2, reset_grads=True)
+path, losses = train(steps=80, lr=0.2)
 print(f"with grads reset: loss {losses[0]:.3f} -> {losses[-1]:.6f}; "
       f"w = {path[-1][0]:.3f}, b = {path[-1][1]:.3f}")
 assert losses[-1] < 1e-3
@@ -555,47 +641,125 @@ assert all(later <= earlier for earlier, later in zip(losses, losses[1:]))  # ne
 # %% [markdown]
 # ## The altitude map
 #
-# With two parameters the loss is a landscape over the (w, b) plane, an altitude map as note
-# 000 puts it: the colour is the height.
-# The arrows are −grad at points of a grid, computed by our own engine: they point downhill,
-# across the contour lines. Gradient descent follows them into the valley. The run that never
-# reset its grads keeps the speed of every past step and flies off the map.
+# With two parameters the loss is a landscape over the (w, b) plane, like an altitude map:
+# the colour is the height (on a log scale, so that the low ground shows its detail). The
+# arrows are −grad at points of a grid, computed by our own engine: they point downhill,
+# across the contour lines, and their **length is the slope** there. Where the ground is flat
+# the arrows shrink to dots: on the plateaus to the upper left and right, and along the floor
+# of the long valley that runs down to the right of the minimum.
 
 # %%
-W, B = np.meshgrid(np.linspace(-2.0, 3.0, 120), np.linspace(-2.0, 2.5, 120))
+W, B = np.meshgrid(np.linspace(-2.0, 6.0, 200), np.linspace(-2.0, 4.5, 200))
 altitude = sum((np.tanh(W * x + B) - y) ** 2 for x, y in zip(xs, ys))
-
-grid_w, grid_b = np.meshgrid(np.linspace(-1.75, 2.75, 10), np.linspace(-1.75, 2.25, 9))
-arrows = np.zeros(grid_w.shape + (2,))
+grid_w, grid_b = np.meshgrid(np.linspace(-1.6, 5.6, 13), np.linspace(-1.7, 4.2, 11))
+downhill = np.zeros(grid_w.shape + (2,))
 for i, j in np.ndindex(grid_w.shape):
     w, b = Value(grid_w[i, j]), Value(grid_b[i, j])
     loss_of(w, b).backward()
-    downhill = -np.array([w.grad, b.grad])
-    arrows[i, j] = downhill / (np.linalg.norm(downhill) + 1e-12)  # direction only
+    downhill[i, j] = -w.grad, -b.grad
+slopes = np.hypot(downhill[..., 0], downhill[..., 1])
 # The map is drawn with NumPy; at a grid point it is the same loss our engine computes.
 assert math.isclose(loss_of(Value(W[40, 70]), Value(B[40, 70])).data, altitude[40, 70])
+print(f"slope |grad| on the grid: from {slopes.min():.1e} to {slopes.max():.1f}")
 
-fig, ax = plt.subplots(figsize=(7.5, 5.5))
-filled = ax.contourf(W, B, altitude, levels=30, cmap="viridis")
-ax.contour(W, B, altitude, levels=15, colors="white", linewidths=0.4, alpha=0.6)
-fig.colorbar(filled, ax=ax, label="loss L(w, b)")
-ax.quiver(grid_w, grid_b, arrows[..., 0], arrows[..., 1], color="white", alpha=0.8,
-          scale=28, width=0.003, label="−grad (downhill), direction only")
-ax.plot(*zip(*path), "o-", color="orange", markersize=3, label="gradient descent, grads reset")
-ax.plot(*zip(*path_forgetful), "x--", color="red", markersize=4,
-        label="grads never reset")
-ax.plot(*path[0], "s", color="black", markersize=8, label="start (w, b) = (−1, 1.5)")
-ax.plot(1.5, -0.5, "*", color="gold", markersize=16, markeredgecolor="black",
-        label="minimum (1.5, −0.5)")
-ax.set(xlim=(-2, 3), ylim=(-2, 2.5), xlabel="weight w", ylabel="bias b",
-       title="Loss of tanh(w·x + b) on four points")
-ax.legend(loc="lower left", fontsize=8, facecolor="lightgray", framealpha=1)
+
+def draw_altitude_map(ax):
+    """The loss as colour, and −grad as arrows whose length is the slope."""
+    filled = ax.contourf(W, B, altitude, levels=np.logspace(-3, 1.25, 18), norm=LogNorm(),
+                         cmap="viridis", extend="both")
+    arrows = ax.quiver(grid_w, grid_b, downhill[..., 0], downhill[..., 1], color="white",
+                       edgecolor="black", linewidth=0.5, angles="xy", scale_units="xy",
+                       scale=12, width=0.004)
+    ax.quiverkey(arrows, 0.02, 1.035, 5, "−grad, drawn to scale: this arrow is |grad| = 5",
+                 labelpos="E", coordinates="axes")
+    ax.plot(1.5, -0.5, "*", color="gold", markersize=16, markeredgecolor="black",
+            label="minimum (1.5, −0.5)")
+    ax.set(xlim=(-2, 6), ylim=(-2, 4.5))
+    label_axes(ax, "weight w", "bias b")
+    return filled
+
+
+def draw_run(ax, lr, style, colour):
+    """Gradient descent with this learning rate, 80 steps from (w, b) = (−1, 1.5)."""
+    path, losses = train(steps=80, lr=lr)
+    ax.plot(*zip(*path), style, color=colour, markersize=3,
+            label=f"lr = {lr:g}: loss {losses[-1]:.2g} after 80 steps")
+    return path, losses
+
+
+fig, ax = plt.subplots(figsize=(7.5, 6.0))
+fig.colorbar(draw_altitude_map(ax), ax=ax, label="loss L(w, b), log scale")
+runs = {lr: draw_run(ax, lr, style, colour)
+        for lr, style, colour in [(0.05, "o-", "#E69F00"), (0.2, "s-", "#D55E00"),
+                                  (1.0, "^-", "#CC79A7")]}
+ax.plot(-1.0, 1.5, "s", color="black", markersize=8, label="start (w, b) = (−1, 1.5)")
+ax.set_title("Loss of tanh(w·x + b) on four points", pad=26)  # room for the arrow key
+ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), ncols=2, frameon=False)
+assert style_problems(fig) == []
 plt.show()
 
 # %% [markdown]
-# ## Step 8: the same numbers as the package
+# Read the arrows: long on the steep wall to the left, dots on the valley floor. That is why
+# the run at lr = 0.05 (orange) slows to a crawl once it reaches the valley: its steps are lr
+# times a slope that is nearly 0 there. At lr = 0.2 (red) it gets down to the minimum. At
+# lr = 1 (purple) the first step is so long that it jumps clean over the valley onto the flat
+# plateau on the far side; there the slope is so small that it never finds its way back.
+
+# %%
+# The valley floor: for each w from 2 to 5, the b of lowest loss (searched finely), and the
+# slope there.
+fine_b = np.linspace(-2.5, 1.0, 35_001)
+floor_slopes = []
+for w_value in np.linspace(2.0, 5.0, 7):
+    column = sum((np.tanh(w_value * x + fine_b) - y) ** 2 for x, y in zip(xs, ys))
+    w, b = Value(w_value), Value(fine_b[np.argmin(column)])
+    loss_of(w, b).backward()
+    floor_slopes.append(math.hypot(w.grad, b.grad))
+print(f"along the valley floor, w from 2 to 5: |grad| at most {max(floor_slopes):.3f}; "
+      f"on the wall to the left up to {slopes.max():.1f}")
+(path_slow, losses_slow), (path_good, losses_good), (path_far, losses_far) = runs.values()
+print(f"lr = 1: first step to (w, b) = ({path_far[1][0]:.2f}, {path_far[1][1]:.2f}), "
+      f"then to ({path_far[-1][0]:.2f}, {path_far[-1][1]:.2f}) with loss {losses_far[-1]:.3f}")
+assert max(floor_slopes) < 0.05 and slopes.max() > 5
+assert losses_good[-1] < 1e-3 < losses_slow[-1] < 0.01  # lr = 0.2 arrives; 0.05 crawls
+assert path_far[2][0] > 3 and losses_far[-1] > 0.5  # lr = 1 jumps the valley and stays out
+
+# %% [markdown]
+# Try it: the slider sets the learning rate and redraws the run. Somewhere between 0.2 and 1
+# the first step starts to clear the valley. (The cell after it checks four settings without
+# a live kernel.)
+
+# %%
+def show_run(lr):
+    fig, ax = plt.subplots(figsize=(7.0, 5.0))
+    fig.colorbar(draw_altitude_map(ax), ax=ax, label="loss L(w, b), log scale")
+    path, losses = draw_run(ax, lr, "o-", "#D55E00")
+    (w_end, b_end) = path[-1]
+    ax.set_title(f"lr = {lr:.3g}: loss {losses[0]:.3g} → {losses[-1]:.3g} in 80 steps, "
+                 f"ending at ({w_end:.3g}, {b_end:.3g})", pad=26)
+    ax.legend(loc="lower left")
+    plt.show()
+
+
+if widgets is not None:
+    widgets.interact(show_run, lr=widgets.FloatLogSlider(value=0.2, base=10, min=-2, max=0.5,
+                                                         step=0.05, description="lr"))
+
+# %%
+settings = {lr: train(steps=80, lr=lr) for lr in [0.01, 0.2, 1.0, 3.0]}
+for lr, (path, losses) in settings.items():
+    print(f"lr = {lr:4g}: loss {losses[0]:.3g} -> {losses[-1]:.3g}, "
+          f"ends at (w, b) = ({path[-1][0]:.2f}, {path[-1][1]:.2f})")
+assert settings[0.01][1][-1] > 0.5  # too small: after 80 steps still on the way down
+assert settings[0.2][1][-1] < 1e-3  # about right: at the minimum
+for lr in (1.0, 3.0):  # too large: thrown over the valley, stranded on the plateau
+    path, losses = settings[lr]
+    assert losses[-1] > 0.5 and path[-1][0] > 3
+
+# %% [markdown]
+# ## Step 9: the same numbers as the package
 #
-# Our seventy lines and `micrograd_notes.Value` should agree on any expression both can build.
+# Our small engine and `micrograd_notes.Value` should agree on any expression both can build.
 # One function builds the expression from either class.
 
 # %%
@@ -619,138 +783,73 @@ for name, mine, pkg in zip("abc", our_leaves, their_leaves):
 assert math.isclose(ours.data, theirs.data, rel_tol=1e-12)
 
 # %% [markdown]
-# ### Why the package's engine looks different
+# The package's engine is organised differently inside (a later notebook says how and why),
+# but it computes the same numbers by the same rules.
 #
-# Same idea, same numbers, but `micrograd_notes/engine.py` is longer and is not built from
-# closures. It trades a little directness for things a toy can ignore:
-#
-# - **One rule per kind of gate, shared.** Our `__mul__` makes a brand-new `_backward`
-#   function for every product. The package has one `Mul` gate object whose `backward(out)`
-#   receives the node, so a node stores only a pointer to its gate. Our closure also refers to
-#   `out`, and `out` refers to the closure: every node is a reference cycle, so dropping a graph
-#   frees nothing until Python's cycle collector runs. (Checked below.)
-# - **`__slots__`.** Each package node keeps its fields in fixed slots instead of a dictionary,
-#   which makes a node several times smaller; big graphs are mostly nodes.
-# - **An iterative walk in its own module.** `micrograd_notes.graph.topological_order` is our
-#   stack-based sort with a few shortcuts, written once for anything with `parents`.
-# - **Checks and careful semantics.** It refuses NaN and infinity with a message, names the
-#   operation when an operand is wrong, and resets the grads of inner nodes at the start of
-#   `backward()` while leaves keep adding (PyTorch's rule), so calling it twice on one graph
-#   doubles the leaves' grads. Ours is right only on a fresh graph: run twice, the inner grads
-#   left over from the first pass are sent down again, and the error compounds with depth.
-#
-# The second backward, the cycle and the size, measured:
-
-# %%
-def second_backward_ratio(V):
-    """w.grad after two backward() calls on one graph, over its value after one."""
-    w = V(0.5)
-    out = (w * 3.0).tanh() * 2.0
-    out.backward()
-    first = w.grad
-    out.backward()
-    return w.grad / first
-
-
-print("second backward on the same graph multiplies w.grad by: ours",
-      second_backward_ratio(Value), "| package", second_backward_ratio(micrograd_notes.Value))
-assert second_backward_ratio(micrograd_notes.Value) == 2.0
-assert second_backward_ratio(Value) > 2.0
-
-# %%
-gc.disable()  # so the collector cannot run while we look
-try:
-    o, _, _ = build_neuron()
-    still_there = weakref.ref(o)
-    del o
-    survived_del = still_there() is not None
-    gc.collect()
-    freed_by_collector = still_there() is None
-finally:
-    gc.enable()
-print("our neuron after del:", "still alive" if survived_del else "freed",
-      "| after gc.collect():", "freed" if freed_by_collector else "still alive")
-assert survived_del and freed_by_collector
-
-
-def bytes_per_node(V, n=20_000):
-    tracemalloc.start()
-    start = tracemalloc.get_traced_memory()[0]
-    x = V(1.0)
-    chain = x
-    for _ in range(n):
-        chain = chain * x
-    used = tracemalloc.get_traced_memory()[0] - start
-    tracemalloc.stop()
-    return used / n  # each step makes one product node (x is a Value: no constant leaf)
-
-
-ours_bytes = bytes_per_node(Value)
-package_bytes = bytes_per_node(micrograd_notes.Value)
-print(f"memory per node: ours ~{ours_bytes:.0f} bytes, package ~{package_bytes:.0f} bytes")
-assert ours_bytes > 2 * package_bytes
-
-# %% [markdown]
 # **Answer:** a value that records its parents, a local-derivative rule per operation that
 # *adds* `local_diff · up_diff` into each parent, and a walk of the graph in reverse
-# topological order. Seventy lines; the rest of the package is speed, memory and care.
+# topological order: that is all of backpropagation. Training adds two things: a step size
+# (the learning rate), because the gradient gives a direction and a steepness but not a
+# distance, and a reset of the parameters' grads before each backward pass.
 #
 # ## Exercises
 #
-# Change something and predict the result before you run it. Replace the `...` with your answer
-# and run the checker cell under it.
+# Replace the `...` with your answer and run the cell under it: it says whether the answer is
+# right and, if not, which mistake it looks like.
+#
+# ### Exercise: a neuron's gradient, by hand
+#
+# Write `neuron_grads(xs, ws, b, y)` for a neuron with any number of inputs,
+# o = tanh(ws[0]·xs[0] + … + ws[n−1]·xs[n−1] + b), and the loss L = (o − y)²: return
+# `(dws, db)`, the list of ∂L/∂ws[i] and the number ∂L/∂b. Work it out with the rules of
+# steps 2 and 6, using plain floats and `math.tanh` (no `Value`); the checker compares with
+# the package's `backward()` on neurons of several sizes.
 
 # %%
-from micrograd_notes.exercises import Exercise  # noqa: E402
+from micrograd_notes.exercises import exercise  # noqa: E402
 
-mul_down_diff = Exercise.number(
-    "c = a * b with a = 3, b = -2, and dL/dc = 4 arrives from above. What is dL/da?",
-    -8.0,
-    hint="down_diff = local_diff · up_diff, and the local_diff of a product is the other input",
-)
-three_backwards = Exercise.number(
-    "Keep w and b fixed; three times, build the loss afresh and call backward() on it, never "
-    "resetting grads. w.grad is now how many times dL/dw?",
-    3.0,
-    hint="each pass adds into grad",
-)
-which_way = Exercise.choice(
-    "To make the loss smaller, each parameter moves ...",
-    ["along its grad", "against its grad", "it does not matter"],
-    "against its grad",
-    hint="look at Step 6: which nudge raised the loss?",
-)
+
+def neuron_grads(xs, ws, b, y):
+    """For L = (o - y)**2 with o = tanh(ws[0]*xs[0] + ... + ws[n-1]*xs[n-1] + b):
+    return (dws, db), where dws[i] = dL/dws[i] (a list, one per weight) and db = dL/db.
+    Plain floats and math.tanh: no Value."""
+    ...
 
 # %%
-answer = ...  # dL/da
-mul_down_diff.check(answer);
-
-# %%
-answer = ...  # how many times dL/dw
-three_backwards.check(answer);
-
-# %%
-answer = ...  # one of the options
-which_way.check(answer);
+exercise("neuron_grads").check(neuron_grads);
 
 # %% [markdown]
-# ## Answers
+# ### Exercise: one step down the chain
 #
-# The checkers accept the right answers and turn down a wrong one; the first two are computed
-# with our own engine.
+# c = a · b with a = 3 and b = −2, and the gradient arriving at c from above is dL/dc = 4.
+# What is dL/da?
 
 # %%
-a, b = Value(3.0), Value(-2.0)
-c = a * b
-c.grad = 4.0
-c._backward()
-assert mul_down_diff.accepts(a.grad) and not mul_down_diff.accepts(b.grad)
+mul_down_diff = ...
 
-w, b = Value(0.3), Value(0.1)
-loss_of(w, b).backward()
-single = w.grad
-loss_of(w, b).backward()
-loss_of(w, b).backward()
-assert three_backwards.accepts(w.grad / single) and not three_backwards.accepts(1)
+# %%
+exercise("mul_down_diff").check(mul_down_diff);
 
-assert which_way.accepts("against its grad") and not which_way.accepts("along its grad")
+# %% [markdown]
+# ### Exercise: three passes, no reset
+#
+# Keep w and b fixed. Three times, build the tanh model's loss afresh and call `backward()` on
+# it, never resetting grads. `w.grad` is now how many times dL/dw?
+
+# %%
+passes_without_reset = ...
+
+# %%
+exercise("passes_without_reset").check(passes_without_reset);
+
+# %% [markdown]
+# ### Exercise: a step that lands
+#
+# One weight again, now with x = 2 and target 3: L(w) = (2w − 3)². Which learning rate makes
+# the very first step land exactly on the minimum, wherever w starts?
+
+# %%
+step_that_lands = ...
+
+# %%
+exercise("step_that_lands").check(step_that_lands);

@@ -132,3 +132,36 @@ def test_a_wrong_length_and_a_wrong_entry_are_named() -> None:
 
     assert_mistake(EX, short, "has shape (0,); expected (1,)")
     assert_mistake(EX, off_by_one, "the gradient[0] is", "expected")
+
+
+# ---- the numbers worked out by hand -----------------------------------------------------------
+
+
+def test_the_slope_of_f_by_hand_passes_and_its_slips_are_named() -> None:
+    ex = exercise("slope_of_f")
+    assert ex.kind == "number" and ex.accepts(-10.0) and ex.accepts(np.float64(-10))
+    assert_mistake(ex, 10.0, "the sign is flipped")
+    assert_mistake(ex, 12.0, "the height of the curve")
+    assert_mistake(ex, -7.0, "too high", "hint")  # the one-sided difference with h = 1
+
+
+def test_a_chain_of_two_links_multiplies_and_its_slips_are_named() -> None:
+    ex = exercise("chain_of_cube")
+    assert ex.accepts(3 * 2.5**2 * 3) and ex.accepts(56.25)
+    assert_mistake(ex, 3 * 2.5**2, "dz/dy alone", "(reread 'One path: the chain rule multiplies')")
+    assert_mistake(ex, 2 * 2.5 * 3, "z = y², not z = y³")
+
+
+def test_three_paths_add_and_a_forgotten_one_is_named() -> None:
+    ex = exercise("x_used_twice")
+    assert ex.accepts(-3.0 + 2 * 2.0)
+    assert_mistake(ex, -3.0 + 2.0, "x·x uses x twice", "Two paths: the contributions add")
+    assert_mistake(ex, 2 * 2.0, "the path through x·y is missing")
+
+
+def test_nudging_every_input_at_once_sends_the_learner_to_partial_derivatives() -> None:
+    def all_at_once(f, xs, h):
+        slope = (f([x + h for x in xs]) - f([x - h for x in xs])) / (2 * h)
+        return [slope] * len(xs)
+
+    assert_mistake(EX, all_at_once, "(reread 'Partial derivatives: nudge one input, hold")

@@ -48,7 +48,7 @@ def test_equals_where_plus_equals_is_needed_is_named() -> None:
         a.grad = sigmoid(a.data) * out.grad
 
     assert_mistake(
-        EX, gate(right_forward, backward), "used = where += is needed", "All four together"
+        EX, gate(right_forward, backward), "used = where += is needed", "A parent used twice"
     )
 
 
@@ -132,3 +132,28 @@ def test_a_half_written_gate_is_not_answered_yet_and_other_answers_are_refused()
             self.scale = scale
 
     assert_mistake(EX, NeedsArgs, "Softplus() raised TypeError")
+
+
+# ---- the numbers and the choice ---------------------------------------------------------------
+
+
+def test_the_scaled_mul_gate_and_its_slips() -> None:
+    ex = exercise("mul_gate_grad")
+    assert ex.accepts(-5.0 * 3.0)
+    assert_mistake(ex, 2.0 * 3.0, "that is b.grad", "(reread 'The mul gate swaps its inputs')")
+    assert_mistake(ex, -5.0, "leaves out up_diff")
+    assert_mistake(ex, 15.0, "the sign is flipped")
+
+
+def test_the_max_gate_with_a_new_winner_and_its_slips() -> None:
+    ex = exercise("max_gate_grad")
+    assert ex.accepts(0) and ex.accepts(0.0) and ex.accepts(-0.0)
+    assert_mistake(ex, 3.0, "what the winner gets")
+    assert_mistake(ex, 1.5, "no tie")
+
+
+def test_a_larger_first_feature_grows_the_ratio() -> None:
+    ex = exercise("bigger_feature")
+    assert ex.accepts("grow") and ex.accepts(" Grow")
+    assert_mistake(ex, "stay", "through its input")
+    assert_mistake(ex, "shrink", "larger input makes its own weight's gradient larger")

@@ -5,6 +5,10 @@ inputs with a central difference. The checker runs it on functions the engine co
 compares with the central difference at the same h (so only the method is judged, not the
 truncation error every central difference has); the engine's ``backward()`` gives the exact
 gradient, which names a learner who used an h of their own.
+
+Three numbers worked out by hand: a slope (``slope_of_f``), a chain of two links
+(``chain_of_cube``) and an input with three paths (``x_used_twice``). Each expected value is
+computed here by the engine's ``backward()`` (``exact_gradient``), never typed in.
 """
 
 from __future__ import annotations
@@ -15,11 +19,14 @@ from typing import Any
 import numpy as np
 
 from micrograd_notes.engine import Value
-from micrograd_notes.exercises.core import Wrong, call_answer, code, describe
+from micrograd_notes.exercises.core import Wrong, call_answer, code, describe, number
 from micrograd_notes.exercises.mistakes import Suspect, as_array, close, compare
 
 NOTEBOOK = "00"
 SLOPE = "A derivative is a slope you can measure"
+PARTIAL = "Partial derivatives: nudge one input, hold the others fixed"
+CHAIN = "One path: the chain rule multiplies"
+PATHS = "Two paths: the contributions add"
 
 STARTER = '''\
 def numerical_gradient(f, xs, h):
@@ -109,6 +116,7 @@ def _suspects(f: Callable[[list[float]], float], xs: list[float], h: float) -> l
         Suspect(
             [(f(moved[0]) - f(moved[1])) / (2 * h)] * len(xs),
             "that nudges every x at once: nudge one x_i at a time, holding the others fixed",
+            PARTIAL,
         ),
     ]
 
@@ -146,6 +154,18 @@ def judge(answer: Any) -> None:
         )
 
 
+# f(x) = 3x² - 4x + 5 at x = -1.
+(SLOPE_OF_F,) = exact_gradient(lambda v: 3 * v[0] ** 2 - 4 * v[0] + 5, [-1.0])
+# z = y³ with y = 3x + 1, at x = 0.5: dz/dy · dy/dx, and dz/dy alone.
+(CHAIN_OF_CUBE,) = exact_gradient(lambda v: (3 * v[0] + 1) ** 3, [0.5])
+(CUBE_OUTER,) = exact_gradient(lambda v: v[0] ** 3, [3 * 0.5 + 1])
+(CHAIN_OF_SQUARE,) = exact_gradient(lambda v: (3 * v[0] + 1) ** 2, [0.5])  # the notebook's own
+# z = x·y + x·x at x = 2, y = -3: one path through x·y, two through x·x.
+USED_TWICE_X, _ = exact_gradient(lambda v: v[0] * v[1] + v[0] * v[0], [2.0, -3.0])
+ONE_PATH_OF_XX = -3.0 + 2.0  # y + x: x·x counted as one path of rate x
+(ONLY_XX,) = exact_gradient(lambda v: v[0] * v[0], [2.0])  # the path through x·y forgotten
+
+
 EXERCISES = [
     code(
         "numerical_gradient",
@@ -155,5 +175,41 @@ EXERCISES = [
         solution=numerical_gradient,
         judge=judge,
         section=SLOPE,
+    ),
+    number(
+        "slope_of_f",
+        NOTEBOOK,
+        "the slope of 3x² − 4x + 5 at x = −1",
+        SLOPE_OF_F,
+        section=SLOPE,
+        mistakes={
+            -SLOPE_OF_F: "the sign is flipped: left of its lowest point the parabola goes down",
+            12.0: "that is f(-1), the height of the curve; the slope is how fast it changes",
+        },
+        hint="differentiate term by term, or measure it with slope(f, -1.0)",
+    ),
+    number(
+        "chain_of_cube",
+        NOTEBOOK,
+        "dz/dx for z = y³, y = 3x + 1, at x = 0.5",
+        CHAIN_OF_CUBE,
+        section=CHAIN,
+        mistakes={
+            CUBE_OUTER: "that is dz/dy alone: multiply by dy/dx along the path (the chain rule)",
+            CHAIN_OF_SQUARE: "that is the chain with z = y², not z = y³",
+        },
+        hint="dz/dx = dz/dy · dy/dx",
+    ),
+    number(
+        "x_used_twice",
+        NOTEBOOK,
+        "dz/dx for z = x·y + x·x at x = 2, y = −3",
+        USED_TWICE_X,
+        section=PATHS,
+        mistakes={
+            ONE_PATH_OF_XX: "x·x uses x twice, so it gives x two paths, each of rate x",
+            ONLY_XX: "the path through x·y is missing",
+        },
+        hint="list every path from x to z and add their contributions",
     ),
 ]

@@ -5,6 +5,10 @@ and ``backward``. The checker runs it in the engine: its forward values; each lo
 derivative with ``check_graph``, which names the node whose derivative is wrong; then
 ``backward()`` through two small graphs, one where up_diff is not 1 (a dropped up_diff shows)
 and one where the parent is used twice (``=`` in place of ``+=`` shows).
+
+Three more by hand: the mul gate under a scale (``mul_gate_grad``), the max gate with a new
+winner (``max_gate_grad``), and what a ten times larger feature does to the ratio of the
+weight gradients (``bigger_feature``, computed on the notebook's own data).
 """
 
 from __future__ import annotations
@@ -12,12 +16,27 @@ from __future__ import annotations
 import math
 from typing import Any
 
+import numpy as np
+
 from micrograd_notes import Gate, Value, check_graph
-from micrograd_notes.exercises.core import NotAnswered, Wrong, call, code, describe, is_stub
+from micrograd_notes.exercises.core import (
+    NotAnswered,
+    Wrong,
+    call,
+    choice,
+    code,
+    describe,
+    is_stub,
+    number,
+)
+from micrograd_notes.exercises.derivatives import exact_gradient
 
 NOTEBOOK = "02"
 GATES = "The sigmoid gate scales by σ(1 − σ)"
-TOGETHER = "All four together"
+USED_TWICE = "A parent used twice: its gradients add"
+MUL = "The mul gate swaps its inputs"
+MAX = "The max gate routes the gradient to the winner"
+LARGE = "Why large inputs make large weight gradients"
 
 STARTER = '''\
 class Softplus(Gate):
@@ -126,10 +145,31 @@ def judge(answer: Any) -> None:
         raise Wrong(
             "in softplus(x) + x, x.grad lost the 1 from the + gate: backward used = where += "
             "is needed (a parent used twice receives from both uses)",
-            TOGETHER,
+            USED_TWICE,
         )
     if not math.isclose(x.grad, right, rel_tol=1e-6):
         raise Wrong(f"in softplus(x) + x at x = 0.8, x.grad is {x.grad:.6g}; expected {right:.6g}")
+
+
+MUL_A, MUL_B = exact_gradient(lambda v: v[0] * v[1] * 3.0, [2.0, -5.0])
+MAX_A, MAX_B = exact_gradient(lambda v: v[0].max(v[1]) * 3.0, [4.0, 6.0])
+
+
+def _gradient_ratio(scale_first: float) -> float:
+    """|dL/dw1| / |dL/dw2| for the notebook's large-input data, its first feature scaled."""
+    rng = np.random.default_rng(0)
+    raw = np.column_stack([rng.normal(500.0, 10.0, 50), rng.normal(0.0, 1.0, 50)])
+    data = raw * [scale_first, 1.0]
+    ws = [Value(0.1), Value(0.1)]
+    (Value.sum([Value.dot(ws, list(row)) ** 2 for row in data]) * (1 / len(data))).backward()
+    return abs(ws[0].grad) / abs(ws[1].grad)
+
+
+def _verdict(before: float, after: float) -> str:
+    return "grow" if after > 1.5 * before else "shrink" if after < before / 1.5 else "stay"
+
+
+BIGGER_FEATURE = _verdict(_gradient_ratio(1.0), _gradient_ratio(10.0))
 
 
 EXERCISES = [
@@ -142,5 +182,43 @@ EXERCISES = [
         judge=judge,
         section=GATES,
         answer_name="Softplus",
+    ),
+    number(
+        "mul_gate_grad",
+        NOTEBOOK,
+        "a.grad for out = a · b · 3, a = 2, b = −5",
+        MUL_A,
+        section=MUL,
+        mistakes={
+            MUL_B: "that is b.grad: a receives the OTHER input, b, times up_diff",
+            MUL_A / 3: "that leaves out up_diff, the 3 the product is multiplied by",
+            -MUL_A: "the sign is flipped",
+        },
+        hint="the mul gate swaps: a receives b times up_diff",
+    ),
+    number(
+        "max_gate_grad",
+        NOTEBOOK,
+        "a.grad for out = max(a, b) · 3, a = 4, b = 6",
+        MAX_A,
+        section=MAX,
+        mistakes={
+            MAX_B: "that is what the winner gets: which of a and b is larger now?",
+            MAX_B / 2: "a tie splits the gradient, but 4 and 6 are no tie",
+        },
+        hint="which input wins now?",
+    ),
+    choice(
+        "bigger_feature",
+        NOTEBOOK,
+        "the ratio of the weight gradients with a 10x larger first feature",
+        ["grow", "shrink", "stay"],
+        BIGGER_FEATURE,
+        section=LARGE,
+        mistakes={
+            "stay": "the first feature's size enters dL/dw1 through its input, and every "
+            "up_diff through w · x",
+            "shrink": "a larger input makes its own weight's gradient larger (the mul gate swaps)",
+        },
     ),
 ]
