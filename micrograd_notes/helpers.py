@@ -39,8 +39,15 @@ def shortened(text: str, limit: int = 60) -> str:
 
 
 def quoted(value: object, limit: int = 60) -> str:
-    """``repr(value)``, cut to ``limit`` characters: a message never quotes a whole file."""
-    return shortened(repr(value), limit)
+    """``repr(value)``, cut to at most ``limit`` characters: a message never quotes a whole
+    file. A string is cut inside its quotes, so they still pair up: ``'xxxx'...``."""
+    text = repr(value)
+    if len(text) <= limit or not isinstance(value, str):
+        return shortened(text, limit)
+    kept = value[: limit - 5]
+    while len(repr(kept)) > limit - 3:  # escapes (\n, \x00) take more than one character
+        kept = kept[:-1]
+    return repr(kept) + "..."
 
 
 def node_name(node: Value, index: int | None = None) -> str:

@@ -127,7 +127,8 @@ def l2(params: Sequence[Value], alpha: float) -> Value:
 
 
 def accuracy(scores: Sequence[Value], labels: Sequence[float]) -> float:
-    """Fraction of scores whose sign matches labels in {-1, +1} (score 0 counts as wrong)."""
+    """Fraction of scores whose sign matches the label's class: labels in {-1, +1} or {0, 1}
+    (a label > 0 is the positive class; a score of 0 counts as wrong)."""
     _batch(scores, labels, "accuracy")
     _values(scores, "accuracy")
     return sum((s.data > 0) == (y > 0) and s.data != 0 for s, y in zip(scores, labels)) / len(

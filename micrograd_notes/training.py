@@ -1,16 +1,17 @@
-"""The training step, defined once: forward on the whole set, loss, backward, an update.
+"""The training step, defined once: forward on a batch, loss, backward, an update.
 
-``demo.train``, the playground's ``Training`` (web/bridge.py) and the training benchmark all
-step through ``train_step``; ``Training`` adds the demo's recipe around it: plain SGD whose
-learning rate falls linearly from 1.0 to 0.1. The loss is the max-margin (hinge) loss on
-labels in {-1, +1} plus alpha·Σ p^2 over the parameters.
+``demo.train``, the site's training lab (web/lab.py) and the training benchmark all step
+through ``train_step``. Its loss is the max-margin (hinge) loss on labels in {-1, +1} unless
+the caller names another (the lab: binary cross-entropy on {0, 1}), plus alpha·Σ p^2 over the
+parameters. ``Training`` adds the demo's recipe around it: plain SGD whose learning rate falls
+linearly from 1.0 to 0.1.
 
 Nothing here imports NumPy: the playground runs this module in the browser, under Pyodide.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from micrograd_notes.engine import Value
 from micrograd_notes.losses import accuracy, hinge, l2
@@ -20,6 +21,9 @@ from micrograd_notes.tape import Tape, gc_paused
 
 ALPHA = 1e-4  # the L2 weight of the demo's loss
 
+# A loss of the scores and the labels: hinge, binary_cross_entropy, mse...
+Loss = Callable[[Sequence[Value], Sequence[float]], Value]
+
 
 def train_step(
     model: MLP,
@@ -28,21 +32,23 @@ def train_step(
     optimizer: Optimizer,
     alpha: float = ALPHA,
     *,
+    loss: Loss = hinge,
     fast: bool = True,
 ) -> tuple[float, float]:
-    """One full-batch step: loss = hinge(model(x), y) + alpha·Σ p^2, backward, ``optimizer``.
+    """One step on a batch: loss(model(x), y) + alpha·Σ p^2, backward, ``optimizer``.
 
-    Returns the loss and the training accuracy, both before the update. The L2 term is over
-    the optimizer's parameters (the model's). ``fast`` runs the step on the engine's fast path
+    Returns the loss and the accuracy on the batch (a score's sign against the label's: labels
+    in {-1, +1} or {0, 1}), both before the update. The L2 term is over the optimizer's
+    parameters (the model's). ``fast`` runs the step on the engine's fast path
     (same results): a ``Tape`` records the graph as it is built, so ``backward()`` needs no
     graph search, and the cyclic GC, useless on these acyclic graphs, is paused meanwhile. The
     graph is dropped inside the block, so it is freed (when the tape goes) before the collector
     is back: a live graph would cost the collector's next pass a walk over every node.
     """
     if not fast:
-        return _step(model, inputs, labels, optimizer, alpha)
+        return _step(model, inputs, labels, optimizer, alpha, loss)
     with gc_paused(), Tape():
-        return _step(model, inputs, labels, optimizer, alpha)
+        return _step(model, inputs, labels, optimizer, alpha, loss)
 
 
 def _step(
@@ -51,14 +57,15 @@ def _step(
     labels: Sequence[float],
     optimizer: Optimizer,
     alpha: float,
+    loss: Loss,
 ) -> tuple[float, float]:
     """``train_step`` on whichever path it was called; the graph is freed on return."""
     scores: list[Value] = [model(x) for x in inputs]  # type: ignore[misc]  # one output each
-    loss = hinge(scores, labels) + l2(optimizer.params, alpha)
+    total = loss(scores, labels) + l2(optimizer.params, alpha)
     optimizer.zero_grad()
-    loss.backward()
+    total.backward()
     optimizer.step()
-    return loss.data, accuracy(scores, labels)
+    return total.data, accuracy(scores, labels)
 
 
 class Training:

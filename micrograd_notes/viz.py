@@ -10,7 +10,8 @@ draws the same SVG). ``pip install`` is all it takes.
 
 ``trace_backward(root)`` runs backward and records, node by node, the up_diff that arrived,
 and for each parent slot the local_diff and the down_diff = local_diff · up_diff sent on;
-``draw_steps`` turns that into one frame per step.
+``draw_steps`` turns that into one frame per step (``draw_step`` draws one, when it is asked
+for), and ``draw_forward_step`` draws the forward pass the same way, one gate at a time.
 """
 
 from __future__ import annotations
@@ -147,6 +148,7 @@ def to_digraph(
     params: Iterable[Value] = (),
     max_nodes: int | None = MAX_NODES,
     grads: Sequence[float] | None = None,
+    datas: Sequence[float | None] | None = None,
     current: Value | None = None,
     title: str = "",
     legend: bool = True,
@@ -163,8 +165,9 @@ def to_digraph(
     edges across the whole picture makes Graphviz's layout take minutes for a few hundred
     nodes, and is hard to follow anyway.
 
-    ``grads`` (one per node in topological order) replaces the nodes' own grads, and
-    ``current`` is highlighted: both are for drawing a moment of the backward pass.
+    ``grads`` (one per node in topological order) replaces the nodes' own grads, ``datas``
+    their data (None: not computed yet, drawn as ``data ?``), and ``current`` is
+    highlighted: they are for drawing a moment of the forward or backward pass.
     A graph of more than ``max_nodes`` nodes is refused (``None``: no limit).
     """
     if rankdir not in ("LR", "TB", "RL", "BT"):
@@ -173,6 +176,8 @@ def to_digraph(
     order = topological_order(root)
     if grads is not None and len(grads) != len(order):
         raise ValueError(f"grads has {len(grads)} entries for {len(order)} nodes")
+    if datas is not None and len(datas) != len(order):
+        raise ValueError(f"datas has {len(datas)} entries for {len(order)} nodes")
     param_ids = {id(p) for p in params}
     index = {id(node): k for k, node in enumerate(order)}
     shown_grads = list(grads) if grads is not None else [node.grad for node in order]
@@ -219,7 +224,9 @@ def to_digraph(
         kinds_shown.add(kind)
         # Every box shows the name that trace tables and error messages use for its node: a
         # constant is named by its value, an unlabelled result by its op and place (*#3).
-        fields = [_escape(node_name(node, k)), f"data {_fmt(node.data)}"]
+        fields = [_escape(node_name(node, k))]
+        data = node.data if datas is None else datas[k]
+        fields.append("data ?" if data is None else f"data {_fmt(data)}")
         if show_grad:
             fields.append(f"grad {_fmt(shown_grads[k])}")
         dot.node(
@@ -633,27 +640,64 @@ def trace_backward(root: Value, max_nodes: int | None = MAX_NODES) -> Trace:
     return Trace(root, nodes, steps, max_nodes)
 
 
+def draw_step(trace: Trace, k: int, rankdir: str = "LR") -> GraphView:
+    """Step ``k`` (1 to len(trace.steps)) of the backward pass: the node whose turn it is
+    highlighted, every grad as it stood after that step."""
+    if not 1 <= k <= len(trace.steps):
+        raise ValueError(f"there is no step {k}: this pass has steps 1 to {len(trace.steps)}")
+    step = trace.steps[k - 1]
+    title = (
+        f"step {k}/{len(trace.steps)}: {trace.name(step.node)} passes up_diff "
+        f"{_fmt(step.up_diff)} to its parents"
+    )
+    return GraphView(
+        to_digraph(
+            trace.root,
+            rankdir,
+            grads=trace.grads_after[k - 1],
+            current=trace.nodes[step.node],
+            title=title,
+            max_nodes=trace.max_nodes,
+        )
+    )
+
+
 def draw_steps(trace: Trace, rankdir: str = "LR") -> list[GraphView]:
-    """One frame per step: the node whose turn it is highlighted, grads as filled in so far."""
-    frames = []
-    for k, step in enumerate(trace.steps):
-        title = (
-            f"step {k + 1}/{len(trace.steps)}: {trace.name(step.node)} passes up_diff "
-            f"{_fmt(step.up_diff)} to its parents"
+    """One frame per step of the backward pass (``draw_step`` for each)."""
+    return [draw_step(trace, k, rankdir) for k in range(1, len(trace.steps) + 1)]
+
+
+def forward_order(trace: Trace) -> list[int]:
+    """The forward pass, one step per node made by a gate: their indices in topological
+    order, which is the order the forward pass computed them in."""
+    return [i for i, node in enumerate(trace.nodes) if not node.is_leaf]
+
+
+def draw_forward_step(trace: Trace, k: int, rankdir: str = "LR") -> GraphView:
+    """Step ``k`` of the forward pass (0 to the number of gate nodes): the node computed at
+    step k highlighted, the data known by then (the leaves' and the earlier results'), the
+    rest drawn as ``data ?``. Step 0 is before the first gate: only the leaves are known."""
+    order = forward_order(trace)
+    if not 0 <= k <= len(order):
+        raise ValueError(f"there is no forward step {k}: this pass has steps 0 to {len(order)}")
+    pending = set(order[k:])
+    datas = [None if i in pending else node.data for i, node in enumerate(trace.nodes)]
+    if k == 0:
+        current, title = None, f"forward pass, step 0/{len(order)}: only the leaves are known"
+    else:
+        current = trace.nodes[order[k - 1]]
+        title = f"forward step {k}/{len(order)}: {trace.name(order[k - 1])} = {_fmt(current.data)}"
+    return GraphView(
+        to_digraph(
+            trace.root,
+            rankdir,
+            show_grad=False,
+            datas=datas,
+            current=current,
+            title=title,
+            max_nodes=trace.max_nodes,
         )
-        frames.append(
-            GraphView(
-                to_digraph(
-                    trace.root,
-                    rankdir,
-                    grads=trace.grads_after[k],
-                    current=trace.nodes[step.node],
-                    title=title,
-                    max_nodes=trace.max_nodes,
-                )
-            )
-        )
-    return frames
+    )
 
 
 class FrameStrip:
@@ -671,7 +715,9 @@ class FrameStrip:
 
 
 def show_steps(trace: Trace, rankdir: str = "LR") -> object:
-    """In Jupyter: a slider over the frames when ipywidgets is installed, else a strip."""
+    """In Jupyter: a slider over the frames when ipywidgets is installed, else a strip. The
+    slider carries the strip too, as the HTML shown where widgets cannot run (a notebook
+    rendered as a web page)."""
     frames = draw_steps(trace, rankdir)
     try:
         import ipywidgets
@@ -684,4 +730,11 @@ def show_steps(trace: Trace, rankdir: str = "LR") -> object:
         out.value = frames[change["new"] - 1].svg()
 
     slider.observe(show, names="value")
-    return ipywidgets.VBox([slider, out])
+    stepper = ipywidgets.VBox([slider, out])
+    widget_bundle = stepper._repr_mimebundle_
+
+    def bundle(**kwargs: object) -> dict[str, object]:
+        return {**widget_bundle(**kwargs), "text/html": FrameStrip(frames)._repr_html_()}
+
+    stepper._repr_mimebundle_ = bundle  # this one widget's display, with its static form
+    return stepper

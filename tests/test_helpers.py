@@ -41,8 +41,15 @@ def test_anything_else_is_none(x: object) -> None:
 def test_quoted_cuts_a_long_repr() -> None:
     assert quoted("abc") == "'abc'"
     long = quoted("x" * 500)
-    assert len(long) == 60 and long.startswith("'xxx") and long.endswith("...")
+    assert long == "'" + "x" * 55 + "'..."  # 60 characters, the quotes still paired
     assert quoted(list(range(100)), limit=20) == "[0, 1, 2, 3, 4, 5..."
+
+
+def test_quoted_cuts_a_string_with_escapes_within_the_limit() -> None:
+    for text in ["\n" * 500, "\x00" * 500, "a\tb" * 200, "é" * 500]:
+        shown = quoted(text, limit=40)
+        assert len(shown) <= 40 and shown.endswith("'...")
+        assert eval(shown.removesuffix("...")) == text[: len(eval(shown.removesuffix("...")))]
 
 
 def test_a_node_is_named_by_its_label_its_value_or_its_op_and_place() -> None:

@@ -21,7 +21,10 @@ from micrograd_notes.viz import (
     FrameStrip,
     RenderError,
     draw,
+    draw_forward_step,
+    draw_step,
     draw_steps,
+    forward_order,
     show_steps,
     to_digraph,
     trace_backward,
@@ -463,6 +466,53 @@ def test_frames_highlight_each_step_in_turn(no_system_dot) -> None:
     assert "grad 0" in frames[0].source
 
 
+def test_one_backward_frame_is_drawn_alone_and_equals_the_strips() -> None:
+    out, _ = _expression()
+    trace = trace_backward(out)
+    frames = draw_steps(trace)
+    for k in range(1, len(trace.steps) + 1):
+        assert draw_step(trace, k).source == frames[k - 1].source
+    for k in (0, len(trace.steps) + 1):
+        with pytest.raises(ValueError, match=f"there is no step {k}: this pass has steps 1 to"):
+            draw_step(trace, k)
+
+
+def _data_fields(source: str) -> dict[str, str]:
+    """Each box's data field in DOT source, by box name: ``{"v0": "data 1.5", ...}``."""
+    found = {}
+    for line in source.splitlines():
+        name = line.strip().split(" ", 1)[0]
+        if name.startswith("v") and "data " in line:
+            found[name] = "data " + line.split("data ", 1)[1].split(" ", 1)[0].rstrip("|}")
+    return found
+
+
+def test_the_forward_pass_fills_in_data_one_gate_at_a_time() -> None:
+    out, _ = _expression()
+    trace = trace_backward(out)
+    order = forward_order(trace)
+    assert order == [i for i, n in enumerate(trace.nodes) if n.parents]
+    assert len(order) == 6  # x * w, + b, tanh, x * x, +, + 3 (the constant 3 is a leaf)
+    for k in range(len(order) + 1):
+        source = draw_forward_step(trace, k).source
+        fields = _data_fields(source)
+        for i, node in enumerate(trace.nodes):
+            known = node.is_leaf or i in order[:k]
+            assert fields[f"v{i}"] == (f"data {viz._fmt(node.data)}" if known else "data ?")
+        assert "grad" not in source.replace("backprop", "")  # no grads before backward
+        boxes = [line.strip() for line in source.splitlines() if line.strip().startswith("v")]
+        current = [line.split(" ", 1)[0] for line in boxes if COLOURS["current"] in line]
+        assert current == ([f"v{order[k - 1]}"] if k else [])  # the node just computed
+    with pytest.raises(ValueError, match="there is no forward step 7: this pass has steps 0 to 6"):
+        draw_forward_step(trace, 7)
+
+
+def test_datas_must_match_the_nodes() -> None:
+    out, _ = _expression()
+    with pytest.raises(ValueError, match="datas has 2 entries for 10 nodes"):
+        to_digraph(out, datas=[1.0, None])
+
+
 @needs_builtin_renderer
 def test_stepper_is_a_slider_with_ipywidgets(no_system_dot) -> None:
     pytest.importorskip("ipywidgets")  # in the dev extra; optional for users
@@ -474,6 +524,10 @@ def test_stepper_is_a_slider_with_ipywidgets(no_system_dot) -> None:
     assert view.value == frames[0].svg()
     slider.value = 3  # moving the slider shows that step's frame
     assert view.value == frames[2].svg()
+    # Where widgets cannot run (a notebook as a web page), its HTML shows every frame.
+    bundle = stepper._repr_mimebundle_()
+    assert "application/vnd.jupyter.widget-view+json" in bundle
+    assert bundle["text/html"] == FrameStrip(frames)._repr_html_()
 
 
 @needs_builtin_renderer
