@@ -9,7 +9,7 @@ import sys
 import pytest
 
 from micrograd_notes.data import make_moons
-from micrograd_notes.losses import accuracy, hinge, l2
+from micrograd_notes.losses import accuracy, binary_cross_entropy, hinge, l2
 from micrograd_notes.nn import MLP
 from micrograd_notes.optim import SGD
 from micrograd_notes.training import Training, train_step
@@ -28,6 +28,20 @@ def test_a_step_is_hinge_plus_l2_then_one_update() -> None:
     expected.backward()
     assert loss == expected.data and acc == accuracy(scores, LABELS)
     assert [p.data for p in model.parameters()] == [p.data - 0.3 * p.grad for p in params]
+
+
+def test_a_step_takes_another_loss_as_the_lab_does() -> None:
+    # The training lab steps with binary cross-entropy on labels in {0, 1}.
+    model, twin = MLP(2, [4, 1], seed=6), MLP(2, [4, 1], seed=6)
+    optimizer = SGD(model.parameters(), lr=0.2, momentum=0.9)
+    loss, acc = train_step(model, INPUTS, Y01.tolist(), optimizer, 0.0, loss=binary_cross_entropy)
+    scores = [twin(x) for x in INPUTS]
+    expected = binary_cross_entropy(scores, Y01.tolist()) + l2(twin.parameters(), 0.0)
+    expected.backward()
+    assert loss == expected.data and acc == accuracy(scores, LABELS)  # {0, 1} reads as {-1, +1}
+    assert [p.data for p in model.parameters()] == [
+        p.data - 0.2 * p.grad for p in twin.parameters()
+    ]
 
 
 def test_the_fast_path_gives_the_default_paths_numbers() -> None:
