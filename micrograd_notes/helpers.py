@@ -55,7 +55,7 @@ def node_name(node: Value, index: int | None = None) -> str:
 
     Its label; else, for a constant (an unlabelled leaf), its value; else its op and its
     place in the graph's topological order (``*#3``: ``index``, as ``viz.draw`` and
-    ``viz.trace_backward`` number the nodes), or just its op when no place is given.
+    ``trace.trace_backward`` number the nodes), or just its op when no place is given.
     """
     if node.label:
         return node.label

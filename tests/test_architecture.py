@@ -13,7 +13,7 @@ PACKAGE = ROOT / "micrograd_notes"
 # engine.py defines Value, then imports these at its end: they make Values (ARCHITECTURE.md).
 ENGINE_WIRING = {"gates", "nodes", "tape"}
 # The only imports allowed to point down the table (ARCHITECTURE.md says why).
-DOWNWARD = {"engine": ENGINE_WIRING, "nn": {"torch_io"}}
+DOWNWARD = {"engine": ENGINE_WIRING, "nn": {"torch_io"}, "viz": {"trace"}}
 
 
 def _table() -> list[str]:

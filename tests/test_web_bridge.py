@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 from micrograd_notes import cli, viz
 from micrograd_notes import expr as expr_module
+from micrograd_notes import trace as trace_module
 from micrograd_notes.expr import parse
 
 BRIDGE = Path(__file__).resolve().parent.parent / "web" / "bridge.py"
@@ -227,6 +228,7 @@ def test_a_frame_is_drawn_when_it_is_asked_for(monkeypatch: pytest.MonkeyPatch) 
         return real(*args, **kwargs)
 
     monkeypatch.setattr(viz, "to_digraph", counting)
+    monkeypatch.setattr(trace_module, "to_digraph", counting)  # the frames are drawn there
     terms = [f"x{i}" for i in range(300)]
     values = " ".join(f"{name}=0.5" for name in terms)
     while len(terms) > 1:  # a balanced sum of 300 inputs: 599 nodes, 299 steps

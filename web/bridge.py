@@ -23,6 +23,7 @@ from micrograd_notes.expr import (
     parse_assignments,
 )
 from micrograd_notes.graph import count_nodes
+from micrograd_notes.trace import Trace, draw_forward_step, draw_step, forward_order, trace_backward
 
 EXAMPLE_QUERY = "?expr=tanh(x*w%20%2B%20b)&x=2&w=-3&b=6.88"  # a neuron, as in the notes
 
@@ -135,8 +136,8 @@ class Explained:
                 f"this graph has more than {MAX_NODES:,} nodes, the most the page draws: "
                 "draw a smaller part of the expression"
             )
-        self.trace = viz.trace_backward(root)  # runs backward(), as `micrograd-notes draw` does
-        self.forward = viz.forward_order(self.trace)
+        self.trace = trace_backward(root)  # runs backward(), as `micrograd-notes draw` does
+        self.forward = forward_order(self.trace)
         self.query = share_query(expr, kept)
 
     def nodes(self) -> list[dict[str, object]]:
@@ -169,7 +170,7 @@ class Explained:
         return {
             "pass": "backward",
             "step": k,
-            "svg": viz.draw_step(self.trace, k).svg(),
+            "svg": draw_step(self.trace, k).svg(),
             "node": self.trace.name(step.node),
             "rows": [row for row in self.trace.rows() if row[0] == str(k)],
             "row_nodes": [[step.node, slot.parent] for slot in step.slots],
@@ -180,7 +181,7 @@ class Explained:
     def forward_frame(self, k: int) -> dict[str, object]:
         """Step k of the forward pass (0: only the leaves known; then one per gate node): the
         node computed then, from which inputs, and the picture with the data known so far."""
-        svg = viz.draw_forward_step(self.trace, k).svg()  # refuses a k out of range
+        svg = draw_forward_step(self.trace, k).svg()  # refuses a k out of range
         if k == 0:
             return {"pass": "forward", "step": 0, "svg": svg, "node": None, "rows": []}
         i = self.forward[k - 1]
@@ -208,7 +209,7 @@ class Explained:
             "unused": self.unused,
             "steps": len(self.trace.steps),
             "forward_steps": len(self.forward),
-            "header": list(viz.Trace.HEADER),
+            "header": list(Trace.HEADER),
             "forward_header": list(self.FORWARD_HEADER),
             "nodes": self.nodes(),
             **self.frame(0),
