@@ -118,6 +118,17 @@ def _as_parameter(x: object, held: Value | None, what: str) -> Value:
     return held
 
 
+def _into_leaves(
+    values: Sequence[object], held: Sequence[Value | None], what: str, count: str
+) -> list[Value]:
+    """Each of ``values`` as a parameter (``_as_parameter``): a number goes into the leaf
+    ``held`` at its place. ``what`` names one in errors (``weight w`` gives ``weight w[2]``),
+    ``count`` says how many there must be (``this kernel has 3 weights``)."""
+    if len(values) != len(held):
+        raise ValueError(f"{count}, got {len(values)}")
+    return [_as_parameter(v, old, f"{what}[{i}]") for i, (v, old) in enumerate(zip(values, held))]
+
+
 def _weights_and_bias(w: list[Value], b: Value) -> Iterator[tuple[str, Value]]:
     """The parameters of a neuron or a Conv1d by name: ``w.0``, ``w.1``, ..., then ``b``."""
     for i, wi in enumerate(w):
@@ -174,16 +185,11 @@ class Neuron(Module):
 
     @w.setter
     def w(self, weights: Sequence[Operand]) -> None:
-        if len(weights) != self.nin:
-            raise ValueError(
-                f"this neuron has {self.nin} inputs, so {self.nin} weights, got {len(weights)}"
-            )
         # The leaves set last time, kept apart from the list: ``n.w[0] = 1`` drops its leaf
         # from the list, and that is the leaf the number must go into.
         held: tuple[Value | None, ...] = getattr(self, "_held_w", (None,) * self.nin)
-        self._w = [
-            _as_parameter(w, old, f"weight w[{i}]") for i, (w, old) in enumerate(zip(weights, held))
-        ]
+        count = f"this neuron has {self.nin} inputs, so {self.nin} weights"
+        self._w = _into_leaves(weights, held, "weight w", count)
         self._held_w = tuple(self._w)
 
     @property
@@ -227,7 +233,8 @@ class Neuron(Module):
         return self._activate(z)
 
     def named_parameters(self) -> Iterator[tuple[str, Value]]:
-        return _weights_and_bias(self.w, self.b)
+        self._own_parameters()  # n.w[0] = 1 just now: its leaf is the parameter, holding 1
+        return _weights_and_bias(self._w, self._b)
 
     def __repr__(self) -> str:
         return f"Neuron({self.nin}, activation={self.activation!r}, fused={self.fused})"
@@ -368,6 +375,8 @@ class Conv1d(Module):
     kernel stays inside the input, so n inputs give n - k + 1 outputs), a bias, no
     activation (apply one to the outputs). Each output is one fused ``dot`` node. The kernel
     is seeded and uniform on ±sqrt(3 / k) (LeCun: k inputs per output); the bias starts at 0.
+    A number put into the kernel or the bias (``conv.w[1] = 2``, ``conv.b = 0``) goes into
+    the leaf that was there when the layer was last used, as a neuron's weights do.
     """
 
     def __init__(self, kernel_size: int, *, seed: int = 0) -> None:
@@ -377,6 +386,15 @@ class Conv1d(Module):
         scale = math.sqrt(3.0 / kernel_size)
         self.w = [Value(rng.uniform(-scale, scale)) for _ in range(kernel_size)]
         self.b = Value(0.0)
+        self._held = (tuple(self.w), self.b)
+
+    def _own_parameters(self) -> None:
+        """The kernel and the bias as Values, numbers put in written into the held leaves."""
+        held_w, held_b = self._held
+        count = f"this kernel has {self.kernel_size} weights"
+        self.w = _into_leaves(self.w, held_w, "kernel weight w", count)
+        self.b = _as_parameter(self.b, held_b, "bias b")
+        self._held = (tuple(self.w), self.b)
 
     def __call__(self, x: Sequence[Operand]) -> list[Value]:
         """The n - k + 1 outputs for one input sequence of length n >= k."""
@@ -390,9 +408,11 @@ class Conv1d(Module):
                     "(for a 2-D input use Conv2d)"
                 )
         xs = [v if isinstance(v, Value) else Value(v) for v in x]
+        self._own_parameters()
         return [_apply(DOT, (*self.w, *xs[i : i + k], self.b)) for i in range(len(xs) - k + 1)]
 
     def named_parameters(self) -> Iterator[tuple[str, Value]]:
+        self._own_parameters()
         return _weights_and_bias(self.w, self.b)
 
     def __repr__(self) -> str:
@@ -406,7 +426,8 @@ class Conv2d(Module):
     H x W input and a kh x kw kernel give H - kh + 1 rows of W - kw + 1 outputs), a bias, no
     activation. ``kernel_size`` is an int (square) or (height, width). Each output is one
     fused ``dot`` node. The kernel is seeded and uniform on ±sqrt(3 / (kh kw)); the bias
-    starts at 0.
+    starts at 0. A number put into the kernel or the bias (``conv.w[0][1] = 2``) goes into the
+    leaf that was there when the layer was last used, as a neuron's weights do.
     """
 
     def __init__(self, kernel_size: int | Sequence[int], *, seed: int = 0) -> None:
@@ -417,6 +438,21 @@ class Conv2d(Module):
         scale = math.sqrt(3.0 / (kh * kw))
         self.w = [[Value(rng.uniform(-scale, scale)) for _ in range(kw)] for _ in range(kh)]
         self.b = Value(0.0)
+        self._held = (tuple(map(tuple, self.w)), self.b)
+
+    def _own_parameters(self) -> None:
+        """The kernel and the bias as Values, numbers put in written into the held leaves."""
+        (kh, kw), (held_w, held_b) = self.kernel_size, self._held
+        if len(self.w) != kh:
+            raise ValueError(f"this kernel has {kh} rows, got {len(self.w)}")
+        self.w = [
+            _into_leaves(
+                row, held, f"kernel weight w[{i}]", f"row {i} of this kernel has {kw} weights"
+            )
+            for i, (row, held) in enumerate(zip(self.w, held_w))
+        ]
+        self.b = _as_parameter(self.b, held_b, "bias b")
+        self._held = (tuple(map(tuple, self.w)), self.b)
 
     def __call__(self, x: Sequence[Sequence[Operand]]) -> list[list[Value]]:
         """The (H - kh + 1) x (W - kw + 1) outputs for one H x W input, as a list of rows."""
@@ -426,6 +462,7 @@ class Conv2d(Module):
             raise ValueError(
                 f"conv2d: the input is {height} x {width}, smaller than the kernel's {kh} x {kw}"
             )
+        self._own_parameters()
         kernel = [w for row in self.w for w in row]
         return [
             [
@@ -439,6 +476,7 @@ class Conv2d(Module):
         ]
 
     def named_parameters(self) -> Iterator[tuple[str, Value]]:
+        self._own_parameters()
         for i, row in enumerate(self.w):
             for j, w in enumerate(row):
                 yield f"w.{i}.{j}", w

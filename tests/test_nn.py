@@ -211,6 +211,15 @@ def test_a_number_put_into_a_weight_goes_into_the_leaf_an_optimizer_holds(fused,
     assert held_b.data == -0.5 - 0.1 * held_b.grad
 
 
+def test_a_number_put_in_place_is_a_parameter_before_the_next_forward() -> None:
+    # parameters() listed the plain 1 itself, which an optimizer then refused.
+    n = Neuron(3, "tanh")
+    held = n.parameters()
+    n.w[0] = 1
+    assert n.parameters() == held and held[0].data == 1.0
+    assert SGD(n.parameters(), lr=0.1).params == held
+
+
 @pytest.mark.parametrize("fused", [True, False])
 @pytest.mark.parametrize(
     "spoil, words",
