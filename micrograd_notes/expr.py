@@ -222,9 +222,9 @@ def parse(text: str, values: Mapping[str, float | Value]) -> Value:
         todo.extend(operands)
     built: list[Value] = []
     for node, arity in reversed(order):
-        operands = built[len(built) - arity :]
+        ready = built[len(built) - arity :]  # its operands, built just before it
         del built[len(built) - arity :]
-        built.append(build(node, operands))
+        built.append(build(node, ready))
     root = built[0]
     unused = sorted(values.keys() - leaves.keys())
     if unused:
