@@ -51,8 +51,8 @@ def test_use_house_style_sets_the_defaults_and_the_class_colours() -> None:
 
 
 def test_a_slider_figure_is_a_plain_picture_that_the_slider_redraws(monkeypatch) -> None:
-    import ipywidgets
     import IPython.display
+    import ipywidgets
 
     shown: list[tuple[str, object]] = []
 
