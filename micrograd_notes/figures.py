@@ -8,10 +8,12 @@ the Okabe-Ito palette, which stays distinguishable for the common kinds of colou
 In a notebook, call ``use_house_style()`` once at the top. Code that draws without pyplot
 (the demo) makes its figures with ``new_figure``. ``style_problems(fig)`` lists what breaks
 the style in a finished figure, so tests can check pictures as well as numbers.
+``slider_figure(draw, slider)`` shows a picture that a slider redraws in place.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from micrograd_notes.extras import require
@@ -78,6 +80,32 @@ def new_figure(
         fig = Figure(figsize=(width, height), dpi=DPI)
         axes = fig.subplots(nrows, ncols, **subplots)
     return fig, axes
+
+
+def slider_figure(draw: Callable[[Any], Figure], slider: Any) -> Figure:
+    """Show ``draw(slider.value)`` and the slider under it; moving the slider redraws it.
+
+    The first picture is a plain output (it shows on GitHub, on the site and in a notebook run
+    without a browser), and a move of the slider replaces it through its display id. Nothing
+    goes through an ipywidgets Output widget: ``interact`` renders into one, and a notebook
+    run headless (nbclient, so nbmake and nbconvert) can then stall for its whole timeout
+    (jupyter/nbclient issue 312). ``draw`` returns the figure; it is closed once shown.
+    """
+    from IPython.display import display
+
+    pyplot = require("matplotlib.pyplot")
+    fig = draw(slider.value)
+    shown = display(fig, display_id=True)
+    pyplot.close(fig)  # shown once, not again by the inline backend at the end of the cell
+
+    def redraw(change: dict[str, Any]) -> None:
+        new = draw(change["new"])
+        shown.update(new)
+        pyplot.close(new)
+
+    slider.observe(redraw, names="value")
+    display(slider)
+    return fig
 
 
 def label_axes(ax: Axes, xlabel: str, ylabel: str, title: str | None = None) -> None:

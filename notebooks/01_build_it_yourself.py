@@ -31,7 +31,7 @@ import inspect
 import math
 
 import numpy as np
-from micrograd_notes.figures import label_axes, style_problems, use_house_style
+from micrograd_notes.figures import label_axes, slider_figure, style_problems, use_house_style
 
 use_house_style()  # the house style; if matplotlib is missing, one line says how to get it
 
@@ -725,9 +725,9 @@ assert losses_good[-1] < 1e-3 < losses_slow[-1] < 0.01  # lr = 0.2 arrives; 0.05
 assert path_far[2][0] > 3 and losses_far[-1] > 0.5  # lr = 1 jumps the valley and stays out
 
 # %% [markdown]
-# Try it: the slider sets the learning rate and redraws the run. Somewhere between 0.2 and 1
-# the first step starts to clear the valley. (The cell after it checks four settings without
-# a live kernel.)
+# Try it: the slider under the picture sets the learning rate and redraws the run. Somewhere
+# between 0.2 and 1 the first step starts to clear the valley. (The cell after it checks four
+# settings without a live kernel.)
 
 # %%
 def show_run(lr):
@@ -738,12 +738,12 @@ def show_run(lr):
     ax.set_title(f"lr = {lr:.3g}: loss {losses[0]:.3g} → {losses[-1]:.3g} in 80 steps, "
                  f"ending at ({w_end:.3g}, {b_end:.3g})", pad=26)
     ax.legend(loc="lower left")
-    plt.show()
+    return fig
 
 
 if widgets is not None:
-    widgets.interact(show_run, lr=widgets.FloatLogSlider(value=0.2, base=10, min=-2, max=0.5,
-                                                         step=0.05, description="lr"))
+    slider_figure(show_run, widgets.FloatLogSlider(value=0.2, base=10, min=-2, max=0.5,
+                                                   step=0.05, description="lr"))
 
 # %%
 settings = {lr: train(steps=80, lr=lr) for lr in [0.01, 0.2, 1.0, 3.0]}

@@ -605,7 +605,7 @@ print("what arrives at the identity layer:", np.round(top, 6), " = p − t")
 #
 # Each δ is computed once and used twice: for its own layer's dW, and to make the δ below.
 # So the backward pass does a fixed amount of work per weight, however deep the network:
-# notebook 07 counts that work against the forward pass's, and draws this recursion as a
+# the next notebook counts that work against the forward pass's, and draws this recursion as a
 # network of its own.
 #
 # The recursion's three steps for our network, and the engine's gradients:

@@ -35,7 +35,7 @@
 import math
 
 import ipywidgets as widgets
-from micrograd_notes.figures import CLASS_COLOURS, style_problems, use_house_style
+from micrograd_notes.figures import CLASS_COLOURS, slider_figure, style_problems, use_house_style
 
 use_house_style()  # the house style; if matplotlib is missing, one line says how to get it
 
@@ -855,7 +855,7 @@ assert gap["48 hidden units"].mean() > base.mean() - 0.02
 #
 # ### The boundary as λ changes
 #
-# The slider below redraws draw 0's decision boundary for each λ of the sweep, with its
+# The slider under the picture redraws draw 0's decision boundary for each λ of the sweep, with its
 # 30 training points (large, outlined) and the 300 test points (small). Without a running
 # kernel the slider does nothing, so the cell after it draws three of its settings side by
 # side and checks the numbers they show.
@@ -882,15 +882,15 @@ def show_boundary(lam: float, ax=None) -> tuple[float, float]:
     return train_acc, test_acc
 
 
-def show_with_legend(lam: float) -> None:
-    _, ax = plt.subplots(figsize=(6.5, 4.5))
+def show_with_legend(lam: float):
+    fig, ax = plt.subplots(figsize=(6.5, 4.5))
     show_boundary(lam, ax)
     ax.legend(loc="lower left", fontsize=9)
-    plt.show()
+    return fig
 
 
-slider = widgets.SelectionSlider(options=LAMBDAS, value=0.0, description="λ")
-display(widgets.interactive(show_with_legend, lam=slider))
+slider_figure(show_with_legend, widgets.SelectionSlider(options=LAMBDAS, value=0.0,
+                                                        description="λ"));
 
 # %%
 SHOWN = (0.0, 3e-3, 0.1)

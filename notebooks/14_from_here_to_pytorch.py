@@ -41,6 +41,7 @@ from safetensors.numpy import load_file
 from micrograd_notes import Value, topological_order, weights
 from micrograd_notes.data import make_moons
 from micrograd_notes.demo import train
+from micrograd_notes.exercises import exercise
 from micrograd_notes.losses import hinge
 from micrograd_notes.nn import MLP
 from micrograd_notes.torch_io import torch_snippet
@@ -267,22 +268,21 @@ assert gates == 100 * (16 + 16 + 16 + 16 + 1) + 1
 # %% [markdown]
 # ## Exercise
 #
-# <!-- EXERCISE PLACEHOLDER (notebook 14): the checker, exercise("state_dict_shapes") in
-# micrograd_notes/exercises/pytorch.py, comes with the course's exercise framework. -->
-#
-# **Placeholder: the checker for this exercise arrives with the exercise framework.**
-#
 # Write `state_dict_shapes(nin, nouts, activation, last)`: the name and shape of every tensor
 # of the `torch.nn.Sequential` equivalent to `MLP(nin, nouts, activation, last=last)`, as a
 # dict, for example for `MLP(3, [8, 4, 2], activation="tanh", last="sigmoid")`. Reread "The
 # names and shapes are PyTorch's" above: which modules have no parameters but still take a
-# number, and what does a "linear" activation add to the Sequential?
+# number, and what does a "linear" activation add to the Sequential? The checker tries your
+# function on five networks and names the slip it sees.
 
 # %%
 def state_dict_shapes(nin, nouts, activation, last):
     """{tensor name: shape} of the torch.nn.Sequential equivalent to this MLP."""
     ...
 
+
+# %%
+exercise("state_dict_shapes").check(state_dict_shapes);
 
 # %% [markdown]
 # ## Summary

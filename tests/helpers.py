@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import json
 import re
 import sys
 from collections.abc import Callable, Sequence
@@ -68,6 +69,17 @@ _NUMBER_LITERAL = re.compile(r"(?<![\w.])(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
 def notebook_source(prefix: str) -> str:
     """The jupytext .py twin of notebook ``prefix`` ("08"), or "" when there is none."""
     return "".join(p.read_text(encoding="utf-8") for p in NOTEBOOKS.glob(f"{prefix}_*.py"))
+
+
+def notebook_outputs(prefix: str) -> str:
+    """Everything notebook ``prefix`` prints, as text (streams and plain-text results)."""
+    texts = []
+    for path in NOTEBOOKS.glob(f"{prefix}_*.ipynb"):
+        for cell in json.loads(path.read_text(encoding="utf-8"))["cells"]:
+            for output in cell.get("outputs", []):
+                texts.append("".join(output.get("text", "")))
+                texts.append("".join(output.get("data", {}).get("text/plain", "")))
+    return "\n".join(texts)
 
 
 def notebook_headings(prefix: str) -> set[str]:

@@ -9,6 +9,7 @@ from micrograd_notes.figures import (
     DPI,
     label_axes,
     new_figure,
+    slider_figure,
     style_problems,
     use_house_style,
 )
@@ -47,3 +48,35 @@ def test_use_house_style_sets_the_defaults_and_the_class_colours() -> None:
         assert matplotlib.rcParams["xtick.labelsize"] >= 9
         colours = matplotlib.rcParams["axes.prop_cycle"].by_key()["color"]
         assert colours[: len(CLASS_COLOURS)] == list(CLASS_COLOURS)
+
+
+def test_a_slider_figure_is_a_plain_picture_that_the_slider_redraws(monkeypatch) -> None:
+    import IPython.display
+    import ipywidgets
+
+    shown: list[tuple[str, object]] = []
+
+    class Handle:
+        def update(self, obj: object) -> None:
+            shown.append(("update", obj))
+
+    def display(obj: object, display_id: bool = False) -> Handle | None:
+        shown.append(("display", obj))
+        return Handle() if display_id else None
+
+    monkeypatch.setattr(IPython.display, "display", display)
+    drawn: list[float] = []
+
+    def draw(lr: float):
+        drawn.append(lr)
+        fig, ax = new_figure()
+        ax.plot([0, 1], [0, lr])
+        return fig
+
+    slider = ipywidgets.FloatSlider(value=0.2, min=0.0, max=1.0)
+    first = slider_figure(draw, slider)
+    assert drawn == [0.2] and shown == [("display", first), ("display", slider)]
+    slider.value = 0.7  # as a learner's drag would
+    assert drawn == [0.2, 0.7]
+    assert shown[-1][0] == "update" and shown[-1][1] is not first
+    assert not any(isinstance(obj, ipywidgets.Output) for _, obj in shown)

@@ -19,11 +19,8 @@ notebook's exercises and solutions in a module of their own (``matrices.py`` for
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
-
-from micrograd_notes.exercises import core
 from micrograd_notes.exercises.core import (
+    Exercise,
     Grade,
     NotAnswered,
     Wrong,
@@ -45,30 +42,3 @@ __all__ = [
     "exercise",
     "number",
 ]
-
-
-# ================================================================================================
-# LEGACY, to delete once every notebook uses exercise(name): the old notebooks' spelling,
-# ``Exercise.number(question, expected, hint=...)`` and ``Exercise.choice(question, options,
-# right, hint=...)``, built with the new kinds (so nan, huge answers and hand-rounded numbers
-# get the new answers). Such an exercise is named by its question and is in no catalogue.
-# ================================================================================================
-
-
-class Exercise:
-    """LEGACY: the old notebooks' two constructors. (The class of every exercise is
-    ``core.Exercise``; it takes this name when the legacy spelling is deleted.)"""
-
-    @staticmethod
-    def number(
-        question: str, expected: float, *, hint: str = "", abs_tol: float = 1e-12, **_: Any
-    ) -> core.Exercise:
-        """LEGACY: a number exercise named by its question (rel_tol is ignored: 4 figures)."""
-        return number(question, "", question, expected, section="", hint=hint, abs_tol=abs_tol)
-
-    @staticmethod
-    def choice(
-        question: str, options: Sequence[str], right: str, *, hint: str = ""
-    ) -> core.Exercise:
-        """LEGACY: a choice exercise named by its question."""
-        return choice(question, "", question, options, right, section="", hint=hint)
