@@ -94,7 +94,7 @@ def _batchnorm_dX(
     dxhat = dY * gamma
     dvar = (dxhat * xc).sum(axis=axis, keepdims=True) * -0.5 * inv_std**3
     dmu = -(dxhat * inv_std).sum(axis=axis, keepdims=True)  # (σ²'s own term in μ sums to 0)
-    dX = dxhat * inv_std
+    dX: Array = dxhat * inv_std
     if var_path:
         dX = dX + dvar * 2.0 * xc / ((n - ddof) if var_n else 1)
     if mean_path:
