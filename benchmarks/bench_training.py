@@ -3,9 +3,11 @@
 Run: ``pip install -e ".[bench]" && python benchmarks/bench_training.py``
 
 The step: MLP(2, [16, 16, 1]) on 100 moons points, hinge loss + L2, forward, backward and
-an SGD update. All three start from the same weights; the script first checks that they
-compute the same loss and gradients, then times them interleaved in one process. The
-plain-float version is the floor for pure Python: no graph, no nodes, just the arithmetic.
+an SGD update (for micrograd_notes, ``training.train_step``: the step the demo and the
+playground take, here at a fixed learning rate). All three start from the same weights; the
+script first checks that they compute the same loss and gradients, then times them
+interleaved in one process. The plain-float version is the floor for pure Python: no graph,
+no nodes, just the arithmetic.
 
 Each run is a block of consecutive steps, timed as a training loop feels it: the garbage
 collections that happen during the block count, so an engine whose graphs are cyclic
@@ -29,47 +31,27 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import interleaved, median_ms, paused, python_line, table
 
 from micrograd_notes.data import make_moons
-
-try:
-    from micrograd_notes import Tape, gc_paused
-except ImportError:  # a version before the tape (count_instructions.py measures those too)
-    Tape = gc_paused = None
-from micrograd_notes.losses import hinge, l2
 from micrograd_notes.nn import MLP
+from micrograd_notes.optim import SGD
+from micrograd_notes.training import ALPHA, train_step
 
 try:
     from micrograd import nn as micrograd_nn
 except ImportError:  # the `bench` extra is not installed
     micrograd_nn = None
 
-ALPHA = 1e-4
 LR = 0.5
 
 
 def ours_steps(model: MLP, X: list[list[float]], y: list[float], steps: int, fast: bool) -> float:
-    """``steps`` training steps with micrograd_notes (fused neurons, the default); the last
-    step's loss. ``fast``: each step as the demo runs it, on a tape with the cyclic GC paused
-    (the graph is freed before the collector is back)."""
-    params = model.parameters()
+    """``steps`` training steps with micrograd_notes (fused neurons, the default), each the
+    package's own ``train_step`` with plain SGD at a fixed ``LR``; the last step's loss.
+    ``fast``: on the demo's fast path, a tape with the cyclic GC paused."""
+    optimizer = SGD(model.parameters(), lr=LR)
     loss_data = 0.0
     for _ in range(steps):
-        if fast:
-            with gc_paused(), Tape():
-                loss_data = _step(model, params, X, y)
-        else:
-            loss_data = _step(model, params, X, y)
+        loss_data, _ = train_step(model, X, y, optimizer, ALPHA, fast=fast)
     return loss_data
-
-
-def _step(model: MLP, params: list, X: list[list[float]], y: list[float]) -> float:
-    """One step: forward, backward, SGD update; the graph is dropped on return."""
-    scores = [model(x) for x in X]
-    loss = hinge(scores, y) + l2(params, ALPHA)
-    model.zero_grad()
-    loss.backward()
-    for p in params:
-        p.data -= LR * p.grad
-    return loss.data
 
 
 def micrograd_step(model, X: list[list[float]], y: list[float]) -> float:

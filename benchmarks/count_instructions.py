@@ -4,12 +4,15 @@ Run: ``python benchmarks/count_instructions.py`` (needs valgrind: ``apt-get inst
 
 Each workload runs in a child Python under ``valgrind --tool=callgrind`` twice, once with
 ``k`` repetitions and once with ``k + n``; the difference divided by ``n`` is the cost of one
-repetition, with start-up, imports and the first (warm-up) repetition cancelled out.
+repetition, with start-up, imports and the first (warm-up) repetition cancelled out. The
+child freezes what its imports made out of the garbage collector's sight first (see child()).
 """
 
 from __future__ import annotations
 
 import argparse
+import gc
+import os
 import re
 import subprocess
 import sys
@@ -72,7 +75,20 @@ def _workloads() -> dict[str, tuple[Callable[[int], object], int]]:
 
 def child(name: str, repeats: int) -> None:
     run, _ = _workloads()[name]
+    # Every count starts from the same collector state. The objects the imports left (more or
+    # fewer from one version of the package to the next) are frozen out of the cyclic
+    # collector's sight and its counters start at zero: otherwise whether a full collection,
+    # which walks all of them, falls inside the counted repetitions depends on how much the
+    # imports allocated, not on the engine.
+    gc.collect()
+    gc.freeze()
     run(repeats)
+
+
+# Callgrind counts every thread. NumPy's OpenBLAS starts worker threads on import, which spin
+# for a while: tens of millions of instructions, a different number each run (+-4% of a
+# training run). One thread, and one string hash seed, make a count the same every time.
+_SAME_EVERY_RUN = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "PYTHONHASHSEED": "0"}
 
 
 def count(name: str, repeats: int) -> int:
@@ -80,7 +96,7 @@ def count(name: str, repeats: int) -> int:
     done = subprocess.run(
         ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null",
          sys.executable, __file__, "--child", name, str(repeats)],
-        capture_output=True, text=True, check=True,
+        capture_output=True, text=True, check=True, env={**os.environ, **_SAME_EVERY_RUN},
     )  # fmt: skip
     found = re.search(r"Collected : (\d+)", done.stderr)
     assert found, done.stderr

@@ -1,6 +1,7 @@
 """micrograd_notes: learn backpropagation by reading and running a scalar autodiff engine."""
 
-from micrograd_notes.engine import Gate, Tape, Value, dot, gc_paused
+from micrograd_notes.engine import Value, dot
+from micrograd_notes.gates import Gate
 from micrograd_notes.gradcheck import (
     GradcheckError,
     GradcheckReport,
@@ -9,6 +10,7 @@ from micrograd_notes.gradcheck import (
     gradcheck,
 )
 from micrograd_notes.graph import edges, topological_order
+from micrograd_notes.tape import Tape, gc_paused
 
 __version__ = "0.1.0"
 

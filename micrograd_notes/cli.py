@@ -182,14 +182,8 @@ def _attached_output(item: str) -> bool:
 
 def run_draw(args: argparse.Namespace) -> int:
     from micrograd_notes.expr import INPUT_ERRORS, parse, parse_assignments
-    from micrograd_notes.viz import (
-        RENDER_TIMEOUT,
-        RenderError,
-        RenderTimeout,
-        TooBigToDraw,
-        draw,
-        trace_backward,
-    )
+    from micrograd_notes.trace import trace_backward
+    from micrograd_notes.viz import RENDER_TIMEOUT, RenderError, RenderTimeout, TooBigToDraw, draw
 
     existed = args.output.exists()
     trace = None

@@ -14,10 +14,9 @@ from pathlib import Path
 import numpy as np
 
 from micrograd_notes import data as datasets
-from micrograd_notes.engine import Tape, Value, gc_paused
-from micrograd_notes.losses import accuracy, hinge, l2
+from micrograd_notes.engine import Value
 from micrograd_notes.nn import MLP
-from micrograd_notes.optim import SGD
+from micrograd_notes.training import ALPHA, Training
 from micrograd_notes.vectorized import VectorizedMLP
 from micrograd_notes.viz import RenderError
 from micrograd_notes.weights import save
@@ -51,7 +50,7 @@ def train(
     X: np.ndarray,
     y_signed: list[float],
     steps: int,
-    alpha: float = 1e-4,
+    alpha: float = ALPHA,
     progress: bool = True,
     history: History | None = None,
 ) -> History:
@@ -62,27 +61,14 @@ def train(
     """
     from tqdm import tqdm  # here, not at the top: importing the demo stays light
 
-    inputs = X.tolist()  # plain floats: the engine lifts them to constant leaves
-    params = model.parameters()
-    optimizer = SGD(params, lr=1.0)
+    training = Training(model, X.tolist(), y_signed, steps, alpha)  # inputs as plain floats
     history = History() if history is None else history
     with tqdm(range(steps), desc="training", unit="step", disable=not progress) as bar:
-        for k in bar:
-            # The fast path (same results): the tape records the graph as it is built, so
-            # backward() needs no graph walk; the cyclic GC, useless on these acyclic graphs,
-            # is paused meanwhile. The graph is dropped inside the block, so it is freed (when
-            # the tape goes) before the collector is back: a live graph would cost it one pass.
-            with gc_paused(), Tape():
-                scores: list[Value] = [model(x) for x in inputs]  # type: ignore[misc]  # one each
-                loss = hinge(scores, y_signed) + l2(params, alpha)
-                optimizer.zero_grad()
-                loss.backward()
-                optimizer.lr = 1.0 - 0.9 * k / steps
-                optimizer.step()
-                history.loss.append(loss.data)
-                history.accuracy.append(accuracy(scores, y_signed))
-                del scores, loss
-            bar.set_postfix(loss=f"{history.loss[-1]:.4f}", acc=f"{history.accuracy[-1]:.0%}")
+        for _ in bar:
+            loss, acc = training.step()  # on the fast path: a tape, the GC paused
+            history.loss.append(loss)
+            history.accuracy.append(acc)
+            bar.set_postfix(loss=f"{loss:.4f}", acc=f"{acc:.0%}")
     return history
 
 

@@ -20,6 +20,7 @@ from collections import Counter
 from collections.abc import Callable, Mapping
 
 from micrograd_notes.engine import Value
+from micrograd_notes.helpers import quoted, real_to_float
 
 FUNCTIONS: dict[str, tuple[int, Callable[..., Value]]] = {
     "relu": (1, Value.relu),
@@ -63,28 +64,23 @@ class ExpressionError(ValueError):
 INPUT_ERRORS = (ExpressionError, ArithmeticError, ValueError, TypeError)
 
 
-def _too_long(what: str) -> ExpressionError:
+def _too_long(what: str, max_chain: int = MAX_CHAIN) -> ExpressionError:
     return ExpressionError(
-        f"the expression is too long: {what} one after another (at most {MAX_CHAIN:,} "
+        f"the expression is too long: {what} one after another (at most {max_chain:,} "
         "operations in a row; brackets split a chain)"
     )
 
 
-def _too_deep(brackets: int | str) -> ExpressionError:
+def _too_deep(brackets: int | str, max_brackets: int = MAX_BRACKETS) -> ExpressionError:
     return ExpressionError(
         f"the expression is too deep: {brackets} brackets inside one another "
-        f"(at most {MAX_BRACKETS})"
+        f"(at most {max_brackets})"
     )
-
-
-def _shown(text: str, limit: int = 60) -> str:
-    """The expression as an error quotes it: at most ``limit`` characters."""
-    return repr(text) if len(text) <= limit else repr(text[: limit - 3]) + "..."
 
 
 def _named(name: str) -> str:
     """A name (or names) as an error shows it: as written, or quoted and cut short if long."""
-    return name if len(name) <= 30 else _shown(name, 30)
+    return name if len(name) <= 30 else quoted(name, 30)
 
 
 # What a run of one operator is, in words: ``a + b + c`` is a sum of 3 terms.
@@ -100,23 +96,30 @@ class _Bracket:
         self.runs: Counter[str] = Counter()  # those operations, by kind
 
 
-def _check_length(text: str) -> None:
-    """Refuse ``text`` if Python's parser would nest it deeper than MAX_CHAIN or MAX_BRACKETS,
-    saying what is too long in words; read from its tokens, without recursion.
+def check_length(text: str, max_chain: int = MAX_CHAIN, max_brackets: int = MAX_BRACKETS) -> None:
+    """Refuse ``text`` if Python's parser would nest it deeper than ``max_chain`` operations
+    or ``max_brackets`` brackets, saying what is too long in words; read from its tokens,
+    without recursion. (``parse`` checks with the defaults; the web playground, whose
+    parser runs on a small WebAssembly stack, with lower limits.)
 
     Every level of the syntax tree comes from a token (an operator, a bracket, a keyword, a
-    dot), so the operations within one bracket plus the deepest chain within its own
+    dot; a bracket right after a bracket, as in ``f(x)(y)``, is both a level and an
+    operation), so the operations within one bracket plus the deepest chain within its own
     brackets bound how deep the tree can nest.
     """
-    if len(text) <= MAX_CHAIN:  # every operation takes a character: nothing to count
+    if len(text) <= max_chain:  # every operation takes a character: nothing to count
         return
     open_ = [_Bracket()]
     brackets, longest = 0, Counter[str]()
     after_operand = False  # after an operand, + and - join terms; elsewhere they are signs
+    after_bracket = False
     try:
         for token in tokenize.generate_tokens(io.StringIO(text).readline):
             word, is_op = token.string, token.type == tokenize.OP
             if is_op and word in "([{":
+                if after_bracket:  # a call of a call, f(x)(y)[z], nests like an operator
+                    open_[-1].operations += 1
+                    open_[-1].runs["operations"] += 1
                 open_.append(_Bracket())
                 brackets = max(brackets, len(open_) - 1)
             elif is_op and word in ")]}" and len(open_) > 1:
@@ -127,14 +130,15 @@ def _check_length(text: str) -> None:
                 open_[-1].runs[kind or "operations"] += 1
             if token.type not in (tokenize.NL, tokenize.NEWLINE, tokenize.ENDMARKER):
                 after_operand = word in ")]}" if is_op else not keyword.iskeyword(word)
+                after_bracket = is_op and word in ")]}"
     except (tokenize.TokenError, SyntaxError):  # unbalanced: the parser will say so
         pass
     while len(open_) > 1:
         _close(open_, longest)
     longest |= open_[0].runs
-    if brackets > MAX_BRACKETS:
-        raise _too_deep(brackets)
-    if open_[0].operations + open_[0].inside > MAX_CHAIN:
+    if brackets > max_brackets:
+        raise _too_deep(brackets, max_brackets)
+    if open_[0].operations + open_[0].inside > max_chain:
         kind, n = longest.most_common(1)[0]
         what = {
             "terms": f"a sum of {n + 1:,} terms",
@@ -142,7 +146,7 @@ def _check_length(text: str) -> None:
             "powers": f"{n:,} powers (**)",
             "signs": f"{n:,} signs (+ or - before a term)",
         }.get(kind, f"{open_[0].operations + open_[0].inside:,} operations")
-        raise _too_long(what)
+        raise _too_long(what, max_chain)
 
 
 def _close(open_: list[_Bracket], longest: Counter[str]) -> None:
@@ -152,8 +156,9 @@ def _close(open_: list[_Bracket], longest: Counter[str]) -> None:
     open_[-1].inside = max(open_[-1].inside, inner.operations + inner.inside + 1)
 
 
-def parse(text: str, values: Mapping[str, float]) -> Value:
-    """The Value graph of ``text``, with each name a labelled leaf taking its value from ``values``.
+def parse(text: str, values: Mapping[str, float | Value]) -> Value:
+    """The Value graph of ``text``, with each name a labelled leaf taking its value from ``values``
+    (a Value given there is used as that leaf itself, as ``gradcheck`` needs).
 
     A name used twice is the same leaf, so ``x * x`` shows both edges into one node. Names are
     read as Python reads them (NFKC): the value of ``𝑥`` is the value of ``x``.
@@ -161,19 +166,19 @@ def parse(text: str, values: Mapping[str, float]) -> Value:
     if not text.strip():
         raise ExpressionError("the expression is empty: write one, as in x * 2 + 1")
     source = text.strip()
-    _check_length(source)
+    check_length(source)
     try:
         tree = ast.parse(source, mode="eval")
     except SyntaxError as err:
-        if "too many nested parentheses" in err.msg:  # _check_length counts these first
+        if "too many nested parentheses" in err.msg:  # check_length counts these first
             raise _too_deep(f"more than {MAX_BRACKETS}") from None
         digits = re.search(r"\d{4000,}", source)  # past Python's limit for reading an int
         if digits and "digits" in err.msg:
             raise _does_not_fit(digits.group()) from None
-        raise ExpressionError(f"syntax error in {_shown(text)}: {err.msg}") from None
+        raise ExpressionError(f"syntax error in {quoted(text)}: {err.msg}") from None
     except (RecursionError, MemoryError):
         # Python's own parser gives up this way on very deep nesting (its fixed-size stack,
-        # not a lack of memory), which _check_length refuses first, and on some long text
+        # not a lack of memory), which check_length refuses first, and on some long text
         # with an error in it, which it then tries to explain.
         raise ExpressionError(
             f"the expression is too long for Python's parser ({len(source):,} characters)"
@@ -185,9 +190,10 @@ def parse(text: str, values: Mapping[str, float]) -> Value:
         if name in FUNCTIONS:
             raise ExpressionError(f"{name} is a function: call it, as in {name}(x)")
         if name not in values:
-            raise ExpressionError(f"no value for {_shown(name)}: add {_named(name)}=NUMBER")
+            raise ExpressionError(f"no value for {quoted(name)}: add {_named(name)}=NUMBER")
         if name not in leaves:
-            leaves[name] = Value(values[name], name)
+            given = values[name]
+            leaves[name] = given if isinstance(given, Value) else Value(given, name)
         return leaves[name]
 
     def build(node: ast.expr, operands: list[Value]) -> Value:
@@ -216,9 +222,9 @@ def parse(text: str, values: Mapping[str, float]) -> Value:
         todo.extend(operands)
     built: list[Value] = []
     for node, arity in reversed(order):
-        operands = built[len(built) - arity :]
+        ready = built[len(built) - arity :]  # its operands, built just before it
         del built[len(built) - arity :]
-        built.append(build(node, operands))
+        built.append(build(node, ready))
     root = built[0]
     unused = sorted(values.keys() - leaves.keys())
     if unused:
@@ -266,9 +272,9 @@ def _arguments(node: ast.Call) -> list[ast.expr]:
     return node.args
 
 
-def _fold(values: Mapping[str, float]) -> dict[str, float]:
+def _fold(values: Mapping[str, float | Value]) -> dict[str, float | Value]:
     """``values`` with each name read as Python reads a name in an expression (NFKC)."""
-    folded: dict[str, float] = {}
+    folded: dict[str, float | Value] = {}
     for name, value in values.items():
         same = unicodedata.normalize("NFKC", name)
         if same in folded:
@@ -279,13 +285,10 @@ def _fold(values: Mapping[str, float]) -> dict[str, float]:
 
 def _constant(value: object) -> float:
     """A number written in the expression, as a finite float, or an ExpressionError."""
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise ExpressionError(f"only numbers are allowed as constants, not {value!r:.60}")
-    try:
-        number = float(value)
-    except OverflowError:  # an integer past the largest float (a 1.5e308 written out fits)
-        number = math.inf
-    if not math.isfinite(number):
+    number = None if isinstance(value, bool) else real_to_float(value)  # True is no number
+    if number is None:
+        raise ExpressionError(f"only numbers are allowed as constants, not {quoted(value)}")
+    if not math.isfinite(number):  # an integer past the largest float (1.5e308 written out fits)
         raise _does_not_fit(str(value))
     return number
 
@@ -352,13 +355,13 @@ def parse_assignments(pairs: list[str]) -> dict[str, float]:
         name, sep, number = pair.partition("=")
         name = unicodedata.normalize("NFKC", name.strip())  # as Python reads the expression
         if not sep or not name.isidentifier():
-            raise ExpressionError(f"expected NAME=NUMBER, got {_shown(pair, 40)}")
+            raise ExpressionError(f"expected NAME=NUMBER, got {quoted(pair, 40)}")
         if name in values:
             raise ExpressionError(f"{_named(name)} is given twice")
         try:
             value = float(number)
         except ValueError:
-            raise ExpressionError(f"{_named(name)}={_shown(number, 40)}: not a number") from None
+            raise ExpressionError(f"{_named(name)}={quoted(number, 40)}: not a number") from None
         if math.isinf(value) and "inf" not in number.lower():  # 1e400, read as inf
             raise ExpressionError(f"{_named(name)}: {_does_not_fit(number.strip())}")
         if not math.isfinite(value):

@@ -21,6 +21,7 @@ from micrograd_notes.extras import require
 if TYPE_CHECKING:  # matplotlib is only needed by whoever draws
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
+    from matplotlib.text import Text
 
 DPI = 120  # on screen (and inline in Jupyter)
 SAVE_DPI = 150  # in files
@@ -95,7 +96,7 @@ def slider_figure(draw: Callable[[Any], Figure], slider: Any) -> Figure:
 
     pyplot = require("matplotlib.pyplot")
     fig = draw(slider.value)
-    shown = display(fig, display_id=True)
+    shown = display(fig, display_id=True)  # type: ignore[no-untyped-call]
     pyplot.close(fig)  # shown once, not again by the inline backend at the end of the cell
 
     def redraw(change: dict[str, Any]) -> None:
@@ -104,7 +105,7 @@ def slider_figure(draw: Callable[[Any], Figure], slider: Any) -> Figure:
         pyplot.close(new)
 
     slider.observe(redraw, names="value")
-    display(slider)
+    display(slider)  # type: ignore[no-untyped-call]
     return fig
 
 
@@ -122,8 +123,8 @@ def style_problems(fig: Figure) -> list[str]:
     problems = []
     if fig.dpi < DPI:
         problems.append(f"the figure is {fig.dpi:g} dpi, under {DPI}")
-    for text in fig.findobj(_is_visible_text):
-        size = text.get_fontsize()
+    for text in _visible_texts(fig):
+        size = float(text.get_fontsize())
         if size < MIN_FONT_PT:
             problems.append(f"text {text.get_text()[:30]!r} is {size:g} pt, under {MIN_FONT_PT:g}")
     for k, ax in enumerate(fig.axes):
@@ -133,13 +134,20 @@ def style_problems(fig: Figure) -> list[str]:
             problems.append(f"panel {k} has no x-axis label")
         if not ax.get_ylabel():
             problems.append(f"panel {k} has no y-axis label")
-        labelled = [a for a in (*ax.lines, *ax.collections) if not a.get_label().startswith("_")]
+        labelled = [
+            a for a in (*ax.lines, *ax.collections) if not str(a.get_label()).startswith("_")
+        ]
         if len(labelled) >= 2 and ax.get_legend() is None and not fig.legends:
             problems.append(f"panel {k} has {len(labelled)} labelled series but no legend")
     return problems
 
 
-def _is_visible_text(artist: object) -> bool:
+def _visible_texts(fig: Figure) -> list[Text]:
+    """Every piece of text ``fig`` shows."""
     from matplotlib.text import Text
 
-    return isinstance(artist, Text) and artist.get_visible() and bool(artist.get_text().strip())
+    return [
+        t
+        for t in fig.findobj(Text)
+        if isinstance(t, Text) and t.get_visible() and t.get_text().strip()
+    ]

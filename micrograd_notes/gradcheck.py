@@ -11,8 +11,10 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from micrograd_notes.engine import Gate, Value, _apply
+from micrograd_notes.engine import Value
+from micrograd_notes.gates import Gate
 from micrograd_notes.graph import topological_order
+from micrograd_notes.nodes import _apply
 
 # What a gate raises when a nudged input leaves its domain (log near 0, say).
 _DOMAIN_ERRORS = (ValueError, ZeroDivisionError, OverflowError)

@@ -9,10 +9,10 @@ targets that are numbers or Values; a Value target is part of the graph and gets
 from __future__ import annotations
 
 import math
-import numbers
 from collections.abc import Sequence
 
 from micrograd_notes.engine import Value
+from micrograd_notes.helpers import real_to_float
 
 
 def _batch(preds: Sequence[object], targets: Sequence[object], name: str) -> int:
@@ -37,9 +37,10 @@ def _target(t: object, i: int, name: str) -> Value | float:
     """An mse target: a Value (kept in the graph) or a real number (a constant)."""
     if isinstance(t, Value):
         return t
-    if isinstance(t, numbers.Real):
-        return float(t)
-    raise TypeError(f"{name}: target {i} must be a number or a Value, got {t!r}")
+    number = real_to_float(t)
+    if number is None:
+        raise TypeError(f"{name}: target {i} must be a number or a Value, got {t!r}")
+    return number
 
 
 def _labels(labels: Sequence[object], name: str) -> None:
@@ -126,7 +127,8 @@ def l2(params: Sequence[Value], alpha: float) -> Value:
 
 
 def accuracy(scores: Sequence[Value], labels: Sequence[float]) -> float:
-    """Fraction of scores whose sign matches labels in {-1, +1} (score 0 counts as wrong)."""
+    """Fraction of scores whose sign matches the label's class: labels in {-1, +1} or {0, 1}
+    (a label > 0 is the positive class; a score of 0 counts as wrong)."""
     _batch(scores, labels, "accuracy")
     _values(scores, "accuracy")
     return sum((s.data > 0) == (y > 0) and s.data != 0 for s, y in zip(scores, labels)) / len(

@@ -12,12 +12,14 @@ a = sqrt(3 / nin) otherwise (LeCun: variance 1 / nin). Biases start at 0.
 from __future__ import annotations
 
 import math
-import numbers
 import random
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
-from micrograd_notes.engine import DOT, Operand, Value, _apply
+from micrograd_notes.engine import Operand, Value
+from micrograd_notes.gates import DOT
+from micrograd_notes.helpers import real_to_float
+from micrograd_notes.nodes import _apply
 
 _ONLY_VALUE = frozenset({Value})
 
@@ -64,11 +66,12 @@ class Module:
                 f"state does not match the model: missing {sorted(missing)[:5]}, "
                 f"unexpected {sorted(extra)[:5]}"
             )
-        for name, value in state.items():
-            if not isinstance(value, (int, float)) or not math.isfinite(value):
-                raise ValueError(f"parameter {name!r} must be a finite number, got {value!r}")
+        floats = {name: real_to_float(value) for name, value in state.items()}
+        for name, number in floats.items():
+            if number is None or not math.isfinite(number):
+                raise ValueError(f"parameter {name!r} must be a finite number, got {state[name]!r}")
         for name, p in params.items():
-            p.data = float(state[name])
+            p.data = floats[name]  # type: ignore[assignment]  # checked above
 
     def to_torch(self) -> Any:
         """The equivalent PyTorch module in float64, for an MLP, Conv1d or Conv2d (needs
@@ -100,13 +103,37 @@ def _resolve_activation(activation: str | None, nonlin: bool | None) -> str:
     return "relu" if nonlin else "linear"
 
 
-def _as_parameter(x: object, what: str) -> Value:
-    """A weight or bias as a Value: a Value as is, a plain number as a new leaf holding it."""
+def _as_parameter(x: object, held: Value | None, what: str) -> Value:
+    """A weight or bias as a Value: a Value as is; a plain number goes into the leaf ``held``
+    there already (so an optimizer built earlier, which holds that leaf, still trains it),
+    or into a new leaf when there is none."""
     if isinstance(x, Value):
         return x
-    if isinstance(x, numbers.Real) and math.isfinite(x):
-        return Value(float(x))
-    raise TypeError(f"a neuron's {what} must be a Value or a finite number, got {x!r}")
+    number = real_to_float(x)
+    if number is None or not math.isfinite(number):
+        raise TypeError(f"a neuron's {what} must be a Value or a finite number, got {x!r}")
+    if held is None or not held.is_leaf:
+        return Value(number)
+    held.data = number
+    return held
+
+
+def _into_leaves(
+    values: Sequence[object], held: Sequence[Value | None], what: str, count: str
+) -> list[Value]:
+    """Each of ``values`` as a parameter (``_as_parameter``): a number goes into the leaf
+    ``held`` at its place. ``what`` names one in errors (``weight w`` gives ``weight w[2]``),
+    ``count`` says how many there must be (``this kernel has 3 weights``)."""
+    if len(values) != len(held):
+        raise ValueError(f"{count}, got {len(values)}")
+    return [_as_parameter(v, old, f"{what}[{i}]") for i, (v, old) in enumerate(zip(values, held))]
+
+
+def _weights_and_bias(w: list[Value], b: Value) -> Iterator[tuple[str, Value]]:
+    """The parameters of a neuron or a Conv1d by name: ``w.0``, ``w.1``, ..., then ``b``."""
+    for i, wi in enumerate(w):
+        yield f"w.{i}", wi
+    yield "b", b
 
 
 def _check_count(n: object, what: str) -> int:
@@ -128,8 +155,9 @@ class Neuron(Module):
 
     ``activation`` is one of ``ACTIVATIONS`` (relu by default); micrograd's ``nonlin=True``
     (relu) and ``nonlin=False`` (linear) are accepted too. The weights ``w`` and the bias
-    ``b`` are Values; setting them to plain numbers (``n.w = [1, 0.5, -1]``, ``n.b = -3``)
-    makes Value leaves holding those numbers, so they stay parameters that train.
+    ``b`` are Values; a plain number put in (``n.w = [1, 0.5, -1]``, ``n.w[0] = 1``,
+    ``n.b = -3``) is written into the leaf already there, so the parameter an optimizer built
+    earlier holds is the one that changes, and it still trains.
     """
 
     def __init__(
@@ -157,11 +185,12 @@ class Neuron(Module):
 
     @w.setter
     def w(self, weights: Sequence[Operand]) -> None:
-        if len(weights) != self.nin:
-            raise ValueError(
-                f"this neuron has {self.nin} inputs, so {self.nin} weights, got {len(weights)}"
-            )
-        self._w = [_as_parameter(w, f"weight w[{i}]") for i, w in enumerate(weights)]
+        # The leaves set last time, kept apart from the list: ``n.w[0] = 1`` drops its leaf
+        # from the list, and that is the leaf the number must go into.
+        held: tuple[Value | None, ...] = getattr(self, "_held_w", (None,) * self.nin)
+        count = f"this neuron has {self.nin} inputs, so {self.nin} weights"
+        self._w = _into_leaves(weights, held, "weight w", count)
+        self._held_w = tuple(self._w)
 
     @property
     def b(self) -> Value:
@@ -170,7 +199,7 @@ class Neuron(Module):
 
     @b.setter
     def b(self, bias: Operand) -> None:
-        self._b = _as_parameter(bias, "bias b")
+        self._b = _as_parameter(bias, getattr(self, "_b", None), "bias b")
 
     def __call__(self, x: Sequence[Operand]) -> Value:
         """act(w_1 x_1 + ... + w_n x_n + b)."""
@@ -178,8 +207,8 @@ class Neuron(Module):
 
     def _own_parameters(self) -> None:
         """Make sure every weight and the bias is a Value: ``n.w[0] = 1`` changes the list in
-        place, past the setter. Both paths below call this, so they agree on what they accept,
-        and reject anything else with the same error."""
+        place, past the setter (the 1 goes into the leaf that was there). Both paths below
+        call this, so they agree on what they accept, and reject anything else alike."""
         if not (type(self._b) is Value and _ONLY_VALUE.issuperset(map(type, self._w))):
             self.w, self.b = self._w, self._b  # the setters convert or refuse
 
@@ -204,9 +233,8 @@ class Neuron(Module):
         return self._activate(z)
 
     def named_parameters(self) -> Iterator[tuple[str, Value]]:
-        for i, w in enumerate(self.w):
-            yield f"w.{i}", w
-        yield "b", self.b
+        self._own_parameters()  # n.w[0] = 1 just now: its leaf is the parameter, holding 1
+        return _weights_and_bias(self._w, self._b)
 
     def __repr__(self) -> str:
         return f"Neuron({self.nin}, activation={self.activation!r}, fused={self.fused})"
@@ -347,6 +375,8 @@ class Conv1d(Module):
     kernel stays inside the input, so n inputs give n - k + 1 outputs), a bias, no
     activation (apply one to the outputs). Each output is one fused ``dot`` node. The kernel
     is seeded and uniform on ±sqrt(3 / k) (LeCun: k inputs per output); the bias starts at 0.
+    A number put into the kernel or the bias (``conv.w[1] = 2``, ``conv.b = 0``) goes into
+    the leaf that was there when the layer was last used, as a neuron's weights do.
     """
 
     def __init__(self, kernel_size: int, *, seed: int = 0) -> None:
@@ -356,6 +386,15 @@ class Conv1d(Module):
         scale = math.sqrt(3.0 / kernel_size)
         self.w = [Value(rng.uniform(-scale, scale)) for _ in range(kernel_size)]
         self.b = Value(0.0)
+        self._held = (tuple(self.w), self.b)
+
+    def _own_parameters(self) -> None:
+        """The kernel and the bias as Values, numbers put in written into the held leaves."""
+        held_w, held_b = self._held
+        count = f"this kernel has {self.kernel_size} weights"
+        self.w = _into_leaves(self.w, held_w, "kernel weight w", count)
+        self.b = _as_parameter(self.b, held_b, "bias b")
+        self._held = (tuple(self.w), self.b)
 
     def __call__(self, x: Sequence[Operand]) -> list[Value]:
         """The n - k + 1 outputs for one input sequence of length n >= k."""
@@ -369,12 +408,12 @@ class Conv1d(Module):
                     "(for a 2-D input use Conv2d)"
                 )
         xs = [v if isinstance(v, Value) else Value(v) for v in x]
+        self._own_parameters()
         return [_apply(DOT, (*self.w, *xs[i : i + k], self.b)) for i in range(len(xs) - k + 1)]
 
     def named_parameters(self) -> Iterator[tuple[str, Value]]:
-        for j, w in enumerate(self.w):
-            yield f"w.{j}", w
-        yield "b", self.b
+        self._own_parameters()
+        return _weights_and_bias(self.w, self.b)
 
     def __repr__(self) -> str:
         return f"Conv1d({self.kernel_size}, seed={self.seed})"
@@ -387,7 +426,8 @@ class Conv2d(Module):
     H x W input and a kh x kw kernel give H - kh + 1 rows of W - kw + 1 outputs), a bias, no
     activation. ``kernel_size`` is an int (square) or (height, width). Each output is one
     fused ``dot`` node. The kernel is seeded and uniform on ±sqrt(3 / (kh kw)); the bias
-    starts at 0.
+    starts at 0. A number put into the kernel or the bias (``conv.w[0][1] = 2``) goes into the
+    leaf that was there when the layer was last used, as a neuron's weights do.
     """
 
     def __init__(self, kernel_size: int | Sequence[int], *, seed: int = 0) -> None:
@@ -398,6 +438,21 @@ class Conv2d(Module):
         scale = math.sqrt(3.0 / (kh * kw))
         self.w = [[Value(rng.uniform(-scale, scale)) for _ in range(kw)] for _ in range(kh)]
         self.b = Value(0.0)
+        self._held = (tuple(map(tuple, self.w)), self.b)
+
+    def _own_parameters(self) -> None:
+        """The kernel and the bias as Values, numbers put in written into the held leaves."""
+        (kh, kw), (held_w, held_b) = self.kernel_size, self._held
+        if len(self.w) != kh:
+            raise ValueError(f"this kernel has {kh} rows, got {len(self.w)}")
+        self.w = [
+            _into_leaves(
+                row, held, f"kernel weight w[{i}]", f"row {i} of this kernel has {kw} weights"
+            )
+            for i, (row, held) in enumerate(zip(self.w, held_w))
+        ]
+        self.b = _as_parameter(self.b, held_b, "bias b")
+        self._held = (tuple(map(tuple, self.w)), self.b)
 
     def __call__(self, x: Sequence[Sequence[Operand]]) -> list[list[Value]]:
         """The (H - kh + 1) x (W - kw + 1) outputs for one H x W input, as a list of rows."""
@@ -407,6 +462,7 @@ class Conv2d(Module):
             raise ValueError(
                 f"conv2d: the input is {height} x {width}, smaller than the kernel's {kh} x {kw}"
             )
+        self._own_parameters()
         kernel = [w for row in self.w for w in row]
         return [
             [
@@ -420,6 +476,7 @@ class Conv2d(Module):
         ]
 
     def named_parameters(self) -> Iterator[tuple[str, Value]]:
+        self._own_parameters()
         for i, row in enumerate(self.w):
             for j, w in enumerate(row):
                 yield f"w.{i}.{j}", w

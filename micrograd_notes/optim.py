@@ -1,4 +1,9 @@
-"""Optimizers: SGD (with momentum and weight decay) and Adam, as PyTorch defines them."""
+"""Optimizers: SGD (with momentum and weight decay) and Adam, as PyTorch defines them.
+
+A step refuses, with an ``OverflowError`` naming the parameter, a grad that is not finite (the
+engine's ``backward()`` checks the grads it passes on, not those it leaves in the leaves: they
+are checked here) and an update that would overflow a weight; no weight is changed then.
+"""
 
 from __future__ import annotations
 
@@ -22,6 +27,10 @@ class Optimizer:
             raise ValueError(f"lr must be a finite number > 0, got {lr!r}")
         self.lr = lr
 
+    def step(self) -> None:
+        """One update of every parameter (each optimizer says how)."""
+        raise NotImplementedError
+
     def zero_grad(self) -> None:
         """Set every parameter's grad to 0."""
         for p in self.params:
@@ -29,37 +38,48 @@ class Optimizer:
 
     def _grads(self) -> list[float]:
         # A NaN or inf here would silently wreck every weight it touches: stop instead.
+        # (backward() checks the grads it passes on; a leaf's is checked here, where it is read.)
         grads = [p.grad for p in self.params]
-        for i, g in enumerate(grads):
-            if not math.isfinite(g):
-                raise FloatingPointError(
-                    f"parameter {i} has a non-finite grad ({g}); lower the learning rate "
-                    "or check the loss"
-                )
+        i = _first_non_finite(grads)
+        if i is not None:
+            raise OverflowError(
+                f"parameter {i} has a non-finite grad ({grads[i]}); lower the learning rate "
+                "or check the loss"
+            )
         return grads
 
     def _write(self, new_data: list[float], state: dict[str, list[float]]) -> None:
         # Check every updated weight before writing any: a step that overflows a float
         # (a huge lr times a big grad) would otherwise leave -inf or nan in a weight.
-        for i, x in enumerate(new_data):
-            if not math.isfinite(x):
-                raise FloatingPointError(
-                    f"parameter {i} would become {x} (data {self.params[i].data:.6g}, grad "
-                    f"{self.params[i].grad:.6g}, lr {self.lr:g}); no weight was changed. "
-                    "Lower the learning rate"
-                )
+        i = _first_non_finite(new_data)
+        if i is not None:
+            raise OverflowError(
+                f"parameter {i} would become {new_data[i]} (data {self.params[i].data:.6g}, "
+                f"grad {self.params[i].grad:.6g}, lr {self.lr:g}); no weight was changed. "
+                "Lower the learning rate"
+            )
         # The optimizer's new memory too: Adam's g*g is inf for a finite g = 1e200, and an
         # inf v freezes that weight for good (its every later step is m / inf = 0).
         for name, values in state.items():
-            for i, s in enumerate(values):
-                if not math.isfinite(s):
-                    raise FloatingPointError(
-                        f"parameter {i}'s {name} would become {s} (grad "
-                        f"{self.params[i].grad:.6g}); no weight was changed. Scale the loss "
-                        "down or clip the grads"
-                    )
+            i = _first_non_finite(values)
+            if i is not None:
+                raise OverflowError(
+                    f"parameter {i}'s {name} would become {values[i]} (grad "
+                    f"{self.params[i].grad:.6g}); no weight was changed. Scale the loss "
+                    "down or clip the grads"
+                )
         for p, x in zip(self.params, new_data):
             p.data = x
+
+
+def _first_non_finite(values: list[float]) -> int | None:
+    """The index of the first inf or nan in ``values``; None when every one is finite.
+
+    One sum at C speed answers the usual case: a finite sum means every term is finite.
+    """
+    if math.isfinite(sum(values)):
+        return None
+    return next((i for i, x in enumerate(values) if not math.isfinite(x)), None)
 
 
 class SGD(Optimizer):

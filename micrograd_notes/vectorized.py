@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 from numpy.typing import NDArray
@@ -205,19 +205,27 @@ def _conv_backward(X: Array, W: Array, dY: Array, who: str) -> tuple[Array, Arra
 
 
 @dataclass
-class Conv1d:
-    """Y[n, i] = b + Σ_j W[j] X[n, i + j] for a batch X of shape (batch, length)."""
+class _Conv:
+    """What the two convolution layers share: Y = X ⋆ W + b and its three gradients, for a
+    kernel W of one or two axes (``who`` names the layer in errors)."""
 
-    W: Array  # (k,)
+    W: Array  # (k,) or (kh, kw)
     b: float
+    who: ClassVar[str]
 
     def forward(self, X: Array) -> Array:
-        """Y = X ⋆ W + b, of shape (batch, length - k + 1)."""
-        return correlate(_check_conv_input(X, self.W, "conv1d"), self.W) + self.b
+        """Y = X ⋆ W + b: each sample loses k - 1 entries along each kernel axis."""
+        return correlate(_check_conv_input(X, self.W, self.who), self.W) + self.b
 
     def backward(self, X: Array, dY: Array) -> tuple[Array, Array, float]:
         """(dX, dW, db) = (pad(dY) ⋆ flip(W), X ⋆ dY, Σ dY)."""
-        return _conv_backward(X, self.W, dY, "conv1d")
+        return _conv_backward(X, self.W, dY, self.who)
+
+
+class Conv1d(_Conv):
+    """Y[n, i] = b + Σ_j W[j] X[n, i + j] for a batch X of shape (batch, length)."""
+
+    who = "conv1d"
 
     @classmethod
     def from_module(cls, conv: nn.Conv1d) -> Conv1d:
@@ -225,20 +233,10 @@ class Conv1d:
         return cls(np.array([w.data for w in conv.w]), conv.b.data)
 
 
-@dataclass
-class Conv2d:
+class Conv2d(_Conv):
     """Y[n, r, c] = b + Σ_(i,j) W[i, j] X[n, r + i, c + j] for X of shape (batch, height, width)."""
 
-    W: Array  # (kh, kw)
-    b: float
-
-    def forward(self, X: Array) -> Array:
-        """Y = X ⋆ W + b, of shape (batch, height - kh + 1, width - kw + 1)."""
-        return correlate(_check_conv_input(X, self.W, "conv2d"), self.W) + self.b
-
-    def backward(self, X: Array, dY: Array) -> tuple[Array, Array, float]:
-        """(dX, dW, db) = (pad(dY) ⋆ flip(W), X ⋆ dY, Σ dY)."""
-        return _conv_backward(X, self.W, dY, "conv2d")
+    who = "conv2d"
 
     @classmethod
     def from_module(cls, conv: nn.Conv2d) -> Conv2d:

@@ -8,14 +8,13 @@ draws the same SVG). ``pip install`` is all it takes.
 
 ``draw_dot(root)`` is ``draw`` under the micrograd lecture's name, for its code.
 
-``trace_backward(root)`` runs backward and records, node by node, the up_diff that arrived,
-and for each parent slot the local_diff and the down_diff = local_diff · up_diff sent on;
-``draw_steps`` turns that into one frame per step.
+The backward and forward passes step by step (``trace_backward``, ``show_steps``, frames)
+live in ``micrograd_notes.trace``, which draws with this module; their names can be imported
+from here too, as before they moved there.
 """
 
 from __future__ import annotations
 
-import html
 import numbers
 import os
 import shutil
@@ -24,16 +23,15 @@ import sys
 import sysconfig
 import threading
 from collections.abc import Callable, Collection, Iterable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
-from typing import overload
+from typing import TYPE_CHECKING
 
 import graphviz
 
 from micrograd_notes.engine import Value
 from micrograd_notes.files import write_atomically
-from micrograd_notes.gradcheck import local_diffs
 from micrograd_notes.graph import count_nodes, topological_order
+from micrograd_notes.helpers import node_name as node_name  # public here too, as before
 
 # Graphs with more nodes than this are refused (max_nodes=None draws any size).
 MAX_NODES = 2000
@@ -106,14 +104,6 @@ def _escape(text: str) -> str:
     return text
 
 
-def node_name(node: Value) -> str:
-    """A node's name for people: its label; else an unlabelled leaf (a constant) is named by
-    its value, and an unlabelled result by its op."""
-    if node.label:
-        return node.label
-    return _fmt(node.data) if node.is_leaf else node.op
-
-
 def _kind(node: Value, root: Value, params: Collection[int]) -> str:
     if node is root:
         return "root"
@@ -154,22 +144,26 @@ def to_digraph(
     params: Iterable[Value] = (),
     max_nodes: int | None = MAX_NODES,
     grads: Sequence[float] | None = None,
+    datas: Sequence[float | None] | None = None,
     current: Value | None = None,
     title: str = "",
     legend: bool = True,
 ) -> graphviz.Digraph:
-    """The graph under ``root`` as a ``graphviz.Digraph``: a record box per Value, a small
-    oval per gate, one edge per (parent, gate) pair, labelled ``×n`` when the gate takes
-    that parent n times (``a * a`` shows one edge, ``×2``), and a legend of the colours used
-    (``legend=False`` leaves it out).
+    """The graph under ``root`` as a ``graphviz.Digraph``: a record box per Value (its name,
+    data and grad: an unlabelled result is named by its op and its place in topological
+    order, ``*#3``, as trace tables and errors name it), a small oval per gate, one edge
+    per (parent, gate) pair, labelled ``×n`` when the gate takes that parent n times
+    (``a * a`` shows one edge, ``×2``), and a legend of the colours used (``legend=False``
+    leaves it out).
 
     A leaf used far along the graph (``x`` in ``x + x + ... + x``, or an input every layer
     of a deep chain reuses) gets a dashed copy of its box beside each far use: one box with
     edges across the whole picture makes Graphviz's layout take minutes for a few hundred
     nodes, and is hard to follow anyway.
 
-    ``grads`` (one per node in topological order) replaces the nodes' own grads, and
-    ``current`` is highlighted: both are for drawing a moment of the backward pass.
+    ``grads`` (one per node in topological order) replaces the nodes' own grads, ``datas``
+    their data (None: not computed yet, drawn as ``data ?``), and ``current`` is
+    highlighted: they are for drawing a moment of the forward or backward pass.
     A graph of more than ``max_nodes`` nodes is refused (``None``: no limit).
     """
     if rankdir not in ("LR", "TB", "RL", "BT"):
@@ -178,6 +172,8 @@ def to_digraph(
     order = topological_order(root)
     if grads is not None and len(grads) != len(order):
         raise ValueError(f"grads has {len(grads)} entries for {len(order)} nodes")
+    if datas is not None and len(datas) != len(order):
+        raise ValueError(f"datas has {len(datas)} entries for {len(order)} nodes")
     param_ids = {id(p) for p in params}
     index = {id(node): k for k, node in enumerate(order)}
     shown_grads = list(grads) if grads is not None else [node.grad for node in order]
@@ -222,9 +218,11 @@ def to_digraph(
         node = order[k]
         kind = "current" if node is current else _kind(node, root, param_ids)
         kinds_shown.add(kind)
-        # A constant has no label: its value names it, so no box is left without a name.
-        fields = [_escape(node_name(node))] if node.is_leaf or node.label else []
-        fields.append(f"data {_fmt(node.data)}")
+        # Every box shows the name that trace tables and error messages use for its node: a
+        # constant is named by its value, an unlabelled result by its op and place (*#3).
+        fields = [_escape(node_name(node, k))]
+        data = node.data if datas is None else datas[k]
+        fields.append("data ?" if data is None else f"data {_fmt(data)}")
         if show_grad:
             fields.append(f"grad {_fmt(shown_grads[k])}")
         dot.node(
@@ -488,205 +486,27 @@ def draw_dot(root: Value, rankdir: str = "LR") -> GraphView:
     return draw(root, rankdir)
 
 
-# ---- the backward pass, step by step ---------------------------------------------------------
+# ---- the passes step by step: in trace.py, whose names are offered here too ------------------
+
+if TYPE_CHECKING:  # for type checkers; at run time __getattr__ below imports them when asked
+    from micrograd_notes.trace import FrameStrip as FrameStrip
+    from micrograd_notes.trace import GradsAfter as GradsAfter
+    from micrograd_notes.trace import Slot as Slot
+    from micrograd_notes.trace import Step as Step
+    from micrograd_notes.trace import Trace as Trace
+    from micrograd_notes.trace import draw_forward_step as draw_forward_step
+    from micrograd_notes.trace import draw_step as draw_step
+    from micrograd_notes.trace import draw_steps as draw_steps
+    from micrograd_notes.trace import forward_order as forward_order
+    from micrograd_notes.trace import show_steps as show_steps
+    from micrograd_notes.trace import trace_backward as trace_backward
 
 
-@dataclass(frozen=True)
-class Slot:
-    """What one step sent down one edge: to which parent, its local_diff and the down_diff."""
+def __getattr__(name: str) -> object:
+    """``viz.trace_backward`` and the trace's other names, from trace.py (which imports this
+    module, so it cannot be imported at the top here)."""
+    from micrograd_notes import trace
 
-    parent: int  # the parent's index in topological order
-    local_diff: float
-    down_diff: float
-
-
-@dataclass(frozen=True)
-class Step:
-    """One node's turn in the backward pass."""
-
-    node: int  # index in topological order
-    op: str
-    label: str
-    up_diff: float  # the node's complete grad when its turn came
-    slots: tuple[Slot, ...]
-
-
-class GradsAfter(Sequence[list[float]]):
-    """``trace.grads_after[k][i]``: node i's grad after step k, added up from the steps'
-    down_diffs when asked for. Kept for every step, they would take steps × nodes floats:
-    650 MB for a graph of 9,000 nodes."""
-
-    def __init__(self, steps: list[Step], size: int) -> None:
-        self.steps = steps
-        self.size = size  # how many nodes
-
-    def __len__(self) -> int:
-        return len(self.steps)
-
-    @overload
-    def __getitem__(self, k: int) -> list[float]: ...
-    @overload
-    def __getitem__(self, k: slice) -> list[list[float]]: ...
-    def __getitem__(self, k: int | slice) -> list[float] | list[list[float]]:
-        if isinstance(k, slice):
-            return [self[i] for i in range(len(self))[k]]
-        last = range(len(self.steps))[k]  # a negative k counts from the end; IndexError past it
-        grads = [0.0] * self.size
-        grads[-1] = 1.0  # the seed: backward() starts the root (last in the order) at 1.0
-        for step in self.steps[: last + 1]:
-            for slot in step.slots:
-                grads[slot.parent] += slot.down_diff
-        return grads
-
-
-class Trace:
-    """The steps of one backward pass, with every node's grad after each step."""
-
-    def __init__(
-        self,
-        root: Value,
-        nodes: list[Value],
-        steps: list[Step],
-        max_nodes: int | None = MAX_NODES,
-    ) -> None:
-        self.root = root
-        self.nodes = nodes
-        self.steps = steps
-        self.grads_after = GradsAfter(steps, len(nodes))  # [k][i]: node i's grad after step k
-        self.max_nodes = max_nodes  # the limit it was traced under, so its frames draw too
-
-    def name(self, i: int) -> str:
-        """How the table names node i: its label, a constant's value, or an op and index."""
-        node = self.nodes[i]
-        return node.label or (f"{node.op}#{i}" if node.op else node_name(node))
-
-    def rows(self) -> list[list[str]]:
-        """One row per edge: step, node, up_diff, parent, local_diff, down_diff."""
-        rows = []
-        for k, step in enumerate(self.steps):
-            for slot in step.slots:
-                rows.append(
-                    [
-                        str(k + 1),
-                        self.name(step.node),
-                        _fmt(step.up_diff),
-                        self.name(slot.parent),
-                        _fmt(slot.local_diff),
-                        _fmt(slot.down_diff),
-                    ]
-                )
-        return rows
-
-    HEADER = ("step", "node", "up_diff", "parent", "local_diff", "down_diff = local·up")
-
-    def __str__(self) -> str:
-        rows = [list(self.HEADER), *self.rows()]
-        widths = [max(len(r[i]) for r in rows) for i in range(len(self.HEADER))]
-        lines = ["  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in rows]
-        lines.insert(1, "  ".join("-" * w for w in widths))
-        return "\n".join(lines)
-
-    def _repr_html_(self) -> str:
-        head = "".join(f"<th>{html.escape(h)}</th>" for h in self.HEADER)
-        body = "".join(
-            "<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in row) + "</tr>"
-            for row in self.rows()
-        )
-        return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
-
-
-def trace_backward(root: Value, max_nodes: int | None = MAX_NODES) -> Trace:
-    """Run ``root.backward()`` and record each step of it, in the order it happened.
-
-    When a node's turn comes in backward(), every node that uses it has already sent its
-    share, so its up_diff is its final grad: the steps can be read off after the real pass.
-    Replaying their down_diffs in order gives the grads as they stood after each step.
-
-    The trace records one pass on its own (leaves start from 0), and tracing is only a look:
-    leaves that already held grads (``backward()`` ran, or several losses were added up) get
-    them back afterwards, so a trace never adds a second pass into them. On a fresh graph the
-    leaves keep the one pass's grads, as ``backward()`` would leave them.
-
-    A graph of more than ``max_nodes`` nodes is refused, as ``draw`` would refuse its frames
-    (``None``: no limit).
-    """
-    _check_size(root, max_nodes)
-    nodes = topological_order(root)
-    leaves = [node for node in nodes if node.is_leaf]
-    found = [leaf.grad for leaf in leaves]
-    for leaf in leaves:
-        leaf.grad = 0.0
-    try:
-        root.backward()
-    except BaseException:  # an overflow (or Ctrl-C) mid-pass: the leaves get back what they had
-        for leaf, grad in zip(leaves, found):
-            leaf.grad = grad
-        raise
-    if any(found):
-        for leaf, grad in zip(leaves, found):
-            leaf.grad = grad
-    index = {id(node): i for i, node in enumerate(nodes)}
-    steps = []
-    for node in reversed(nodes):
-        if node.gate is None:
-            continue
-        locals_ = local_diffs(node.gate, [p.data for p in node.parents])
-        slots = tuple(
-            Slot(index[id(p)], local, local * node.grad) for p, local in zip(node.parents, locals_)
-        )
-        steps.append(Step(index[id(node)], node.op, node.label, node.grad, slots))
-    return Trace(root, nodes, steps, max_nodes)
-
-
-def draw_steps(trace: Trace, rankdir: str = "LR") -> list[GraphView]:
-    """One frame per step: the node whose turn it is highlighted, grads as filled in so far."""
-    frames = []
-    for k, step in enumerate(trace.steps):
-        title = (
-            f"step {k + 1}/{len(trace.steps)}: {trace.name(step.node)} passes up_diff "
-            f"{_fmt(step.up_diff)} to its parents"
-        )
-        frames.append(
-            GraphView(
-                to_digraph(
-                    trace.root,
-                    rankdir,
-                    grads=trace.grads_after[k],
-                    current=trace.nodes[step.node],
-                    title=title,
-                    max_nodes=trace.max_nodes,
-                )
-            )
-        )
-    return frames
-
-
-class FrameStrip:
-    """Frames side by side as static HTML (what ``show_steps`` gives without ipywidgets)."""
-
-    def __init__(self, frames: list[GraphView]) -> None:
-        self.frames = frames
-
-    def _repr_html_(self) -> str:
-        cells = "".join(
-            f'<div style="display:inline-block;vertical-align:top;margin:4px">{f.svg()}</div>'
-            for f in self.frames
-        )
-        return f'<div style="white-space:nowrap;overflow-x:auto">{cells}</div>'
-
-
-def show_steps(trace: Trace, rankdir: str = "LR") -> object:
-    """In Jupyter: a slider over the frames when ipywidgets is installed, else a strip."""
-    frames = draw_steps(trace, rankdir)
-    try:
-        import ipywidgets
-    except ImportError:
-        return FrameStrip(frames)
-    out = ipywidgets.HTML(frames[0].svg() if frames else "")
-    slider = ipywidgets.IntSlider(value=1, min=1, max=max(1, len(frames)), description="step")
-
-    def show(change: dict[str, int]) -> None:
-        out.value = frames[change["new"] - 1].svg()
-
-    slider.observe(show, names="value")
-    return ipywidgets.VBox([slider, out])
+    if name in trace.__all__:
+        return getattr(trace, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -35,6 +35,7 @@ from numpy.typing import NDArray
 from safetensors import SafetensorError, safe_open
 
 from micrograd_notes.files import write_atomically
+from micrograd_notes.helpers import quoted, real_to_float, shortened
 from micrograd_notes.nn import ACTIVATIONS, MLP, Conv1d, Conv2d
 
 FORMAT = "micrograd_notes.mlp"
@@ -81,16 +82,6 @@ def to_dict(model: Model) -> dict[str, Any]:
             for layer in model.layers
         ],
     }
-
-
-def _cut(text: str, limit: int = 60) -> str:
-    """``text`` cut to ``limit`` characters: an error never quotes a whole file."""
-    return text if len(text) <= limit else text[: limit - 3] + "..."
-
-
-def _quote(value: object, limit: int = 60) -> str:
-    """``repr(value)``, cut to ``limit`` characters."""
-    return _cut(repr(value), limit)
 
 
 def _check_model(model: object, who: str) -> None:
@@ -168,18 +159,19 @@ def _field(data: dict[str, Any], key: str, kind: type | tuple[type, ...], what: 
         raise WeightsFileError(f"missing field {key!r}")
     value = data[key]
     if not isinstance(value, kind) or isinstance(value, bool):
-        raise WeightsFileError(f"field {key!r} must be {what}, got {_quote(value)}")
+        raise WeightsFileError(f"field {key!r} must be {what}, got {quoted(value)}")
     return value
 
 
 def _number(x: object, where: str) -> float:
-    if isinstance(x, bool) or not isinstance(x, (int, float)):
-        raise WeightsFileError(f"{where} must be a number, got {_quote(x)}")
-    if isinstance(x, int) and abs(x) > 1e308:  # float(x) would raise OverflowError
-        raise WeightsFileError(f"{where} is too large for a float: {_quote(x)}")
-    if not math.isfinite(x):
+    number = None if isinstance(x, bool) else real_to_float(x)  # JSON's true is no number
+    if number is None:
+        raise WeightsFileError(f"{where} must be a number, got {quoted(x)}")
+    if isinstance(x, int) and not math.isfinite(number):  # more digits than a float holds
+        raise WeightsFileError(f"{where} is too large for a float: {quoted(x)}")
+    if not math.isfinite(number):
         raise WeightsFileError(f"{where} is not finite: {x}")
-    return float(x)
+    return number
 
 
 def _check_format(data: dict[str, Any]) -> None:
@@ -187,11 +179,11 @@ def _check_format(data: dict[str, Any]) -> None:
     formats = [FORMAT, CONV1D, CONV2D]
     if data.get("format") not in formats:
         raise WeightsFileError(
-            f"field 'format' must be one of {formats}, got {_quote(data.get('format'))}"
+            f"field 'format' must be one of {formats}, got {quoted(data.get('format'))}"
         )
     if data.get("version") != VERSION:
         raise WeightsFileError(
-            f"unsupported version {_quote(data.get('version'))} (expected {VERSION})"
+            f"unsupported version {quoted(data.get('version'))} (expected {VERSION})"
         )
 
 
@@ -200,12 +192,12 @@ def _mlp_architecture(data: dict[str, Any]) -> tuple[int, list[int], str, str]:
     nin = _field(data, "nin", int, "a positive int")
     nouts = _field(data, "nouts", list, "a list of layer sizes")
     if nin < 1 or not nouts or not all(type(n) is int and n >= 1 for n in nouts):
-        raise WeightsFileError(f"bad architecture: nin={_quote(nin)}, nouts={_quote(nouts)}")
+        raise WeightsFileError(f"bad architecture: nin={quoted(nin)}, nouts={quoted(nouts)}")
     activations = []
     for key in ("activation", "last"):
         activations.append(_field(data, key, str, "an activation name"))
         if activations[-1] not in ACTIVATIONS:
-            raise WeightsFileError(f"unknown {key} {_quote(activations[-1])}")
+            raise WeightsFileError(f"unknown {key} {quoted(activations[-1])}")
     return nin, nouts, activations[0], activations[1]
 
 
@@ -341,7 +333,7 @@ def _architecture(metadata: Mapping[str, str] | None) -> dict[str, Any]:
                 data[key] = json.loads(data[key], parse_constant=_reject_constant)
             except (TypeError, ValueError, RecursionError):
                 raise WeightsFileError(
-                    f"metadata {key!r} must be a number or list, got {_quote(data[key])}"
+                    f"metadata {key!r} must be a number or list, got {quoted(data[key])}"
                 ) from None
     _check_format(data)
     if data["format"] == FORMAT:
@@ -350,7 +342,7 @@ def _architecture(metadata: Mapping[str, str] | None) -> dict[str, Any]:
     kernel = _field(data, "kernel_size", list, "a list of kernel sizes")
     ndim = 1 if data["format"] == CONV1D else 2
     if len(kernel) != ndim or not all(type(k) is int and k >= 1 for k in kernel):
-        raise WeightsFileError(f"bad kernel_size {_quote(kernel)} for {data['format']}")
+        raise WeightsFileError(f"bad kernel_size {quoted(kernel)} for {data['format']}")
     return data
 
 
@@ -378,7 +370,7 @@ def from_tensors(tensors: Mapping[str, Array], metadata: Mapping[str, str] | Non
     if missing or unexpected:
         raise WeightsFileError(
             f"the tensors do not match a {data['format']} of these sizes: "
-            f"missing {_quote(missing[:5], 100)}, unexpected {_quote(unexpected[:5], 100)}"
+            f"missing {quoted(missing[:5], 100)}, unexpected {quoted(unexpected[:5], 100)}"
         )
     for name, shape in expected.items():
         array = tensors[name]
@@ -423,7 +415,7 @@ def _load_safetensors(path: Path) -> Model:
         truncated = "not fully covered" in reason or "invalid header length" in reason
         hint = " (is the file truncated?)" if truncated else ""
         raise WeightsFileError(
-            f"{path}: not a safetensors file{hint}: {_cut(reason, 120)}"
+            f"{path}: not a safetensors file{hint}: {shortened(reason, 120)}"
         ) from None
     except WeightsFileError as err:
         raise WeightsFileError(f"{path}: {err}") from None

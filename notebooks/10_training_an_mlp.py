@@ -439,9 +439,11 @@ assert graphs[False][2] > 3 * graphs[True][2]
 # ## How much code is that?
 #
 # We count the lines of the package's own files, here and now, so the count is right whatever
-# the package looks like when you run this: the engine (`engine.py` and `gates.py`: the
-# `Value`, its gates and `backward()`), then the layers, losses and optimisers this notebook
-# used, then the whole package (drawing, gradient checking, file formats, the exercises).
+# the package looks like when you run this: the engine (`engine.py`, `gates.py`, `nodes.py`
+# and `tape.py`: the `Value`, its gates, `backward()`, the node constructors every gate goes
+# through, and the tape this notebook trains with), then the layers, losses and optimisers this
+# notebook used, then the whole package (drawing, gradient checking, file formats, the
+# exercises).
 # "Code" leaves out blank lines, comments and docstrings.
 
 # %%
@@ -471,7 +473,7 @@ def count_files(paths):
 
 
 PARTS = {
-    "the engine": [PACKAGE / f for f in ("engine.py", "gates.py") if (PACKAGE / f).exists()],
+    "the engine": [PACKAGE / f for f in ("engine.py", "gates.py", "nodes.py", "tape.py")],
     "layers, losses, optimisers": [PACKAGE / name for name in ("nn.py", "losses.py", "optim.py")],
     "the whole package": sorted(PACKAGE.rglob("*.py")),
 }

@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from micrograd_notes import Value
 from micrograd_notes import vectorized as vec
 from micrograd_notes.nn import Conv1d, Conv2d
+from micrograd_notes.optim import SGD
 
 
 def _grid(values: np.ndarray) -> list:
@@ -186,6 +187,56 @@ def test_module_api() -> None:
     copy.load_state_dict(Conv1d(3, seed=1).state_dict())
     assert copy.state_dict() == Conv1d(3, seed=1).state_dict()
     assert repr(Conv1d(3)) == "Conv1d(3, seed=0)" and Conv2d(3).kernel_size == (3, 3)
+
+
+def _put_weight(conv: Conv1d | Conv2d, number: float) -> None:
+    if isinstance(conv, Conv1d):
+        conv.w[1] = number  # in place, as for a neuron's weights
+    else:
+        conv.w[0][1] = number
+
+
+@pytest.mark.parametrize("dims", [1, 2])
+def test_a_number_put_into_a_kernel_goes_into_the_leaf_an_optimizer_holds(dims: int) -> None:
+    # conv.w[1] = 2 used to fail inside the dot gate ('int' object has no attribute 'data').
+    conv: Conv1d | Conv2d = Conv1d(3, seed=2) if dims == 1 else Conv2d(2, seed=2)
+    x = [0.5, -1.0, 2.0, 1.5] if dims == 1 else [[0.5, -1.0, 2.0], [1.5, 0.25, -0.75]]
+    optimizer = SGD(conv.parameters(), lr=0.1)
+    held = conv.parameters()  # the kernel's leaves, then the bias
+    _put_weight(conv, 2)
+    conv.b = -0.5
+    assert conv.parameters() == held == optimizer.params  # the same leaves, new numbers
+    assert [p.data for p in held][1] == 2.0 and held[-1].data == -0.5
+    out = Value.sum(_flat(conv(x)))
+    assert out.data == Value.sum(_flat(_twin_of(conv)(x))).data
+    optimizer.zero_grad()
+    out.backward()
+    optimizer.step()  # moves the weight the layer computes with
+    assert held[1].grad != 0.0 and held[1].data == 2.0 - 0.1 * held[1].grad
+
+
+def _twin_of(conv: Conv1d | Conv2d) -> Conv1d | Conv2d:
+    """A fresh layer holding ``conv``'s numbers, loaded the ordinary way."""
+    twin = Conv1d(conv.kernel_size) if isinstance(conv, Conv1d) else Conv2d(conv.kernel_size)
+    twin.load_state_dict({name: p.data for name, p in conv.named_parameters()})
+    return twin
+
+
+@pytest.mark.parametrize(
+    ("spoil", "words"),
+    [
+        (lambda conv: conv.w.__setitem__(0, "1"), r"kernel weight w\[0\] must be a Value or a"),
+        (lambda conv: setattr(conv, "b", None), "bias b must be a Value or a finite number"),
+        (lambda conv: setattr(conv, "w", [1.0, 2.0]), "this kernel has 3 weights, got 2"),
+    ],
+)
+def test_a_kernel_refuses_what_is_not_a_number_by_name(spoil, words: str) -> None:
+    conv = Conv1d(3)
+    spoil(conv)
+    with pytest.raises((TypeError, ValueError), match=words):
+        conv([1.0, 2.0, 3.0])
+    with pytest.raises((TypeError, ValueError), match=words):
+        conv.parameters()
 
 
 @pytest.mark.parametrize(

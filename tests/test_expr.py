@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from micrograd_notes import Value
 from micrograd_notes.cli import main
 from micrograd_notes.expr import MAX_CHAIN, ExpressionError, parse, parse_assignments
 
@@ -35,6 +36,14 @@ def test_builds_the_expression(text: str, values: dict, want: float) -> None:
 def test_a_name_used_twice_is_one_leaf() -> None:
     root = parse("x * x", {"x": 3.0})
     assert root.parents[0] is root.parents[1] and root.parents[0].label == "x"
+
+
+def test_a_value_given_as_a_value_is_that_leaf() -> None:
+    # What gradcheck needs: the expression as a function of leaves it made itself.
+    x = Value(3.0, "x")
+    root = parse("x * x + y", {"x": x, "y": 1.0})
+    root.backward()
+    assert root.parents[0].parents[0] is x and x.grad == 6.0
 
 
 @pytest.mark.parametrize(
@@ -93,7 +102,8 @@ def test_a_chain_is_limited_before_python_runs_out_of_stack() -> None:
     assert parse(at_limit, {"a": 1.0}).data == MAX_CHAIN + 1
     in_a_call = "+".join(["a"] * MAX_CHAIN)  # the call is one more level
     assert parse(f"tanh({in_a_call})", {"a": 0.0}).data == 0.0
-    for text in [at_limit + "+a", f"-({at_limit})", "-" * 10**5 + "a", "a" + "**a" * 3000]:
+    calls = "tanh" + "(a)" * (MAX_CHAIN + 2)  # tanh(a)(a)...: calls of calls nest too
+    for text in [at_limit + "+a", f"-({at_limit})", "-" * 10**5 + "a", "a" + "**a" * 3000, calls]:
         with pytest.raises(ExpressionError, match=f"at most {MAX_CHAIN:,} operations in a row"):
             parse(text, {"a": 1.0})
 

@@ -11,6 +11,7 @@ from helpers import assert_close_lists, numerical_grads
 from micrograd_notes import Value
 from micrograd_notes.losses import mse
 from micrograd_notes.nn import MLP, Layer, Neuron
+from micrograd_notes.optim import SGD
 
 BATCH = [[0.5, -1.2, 0.3], [-0.7, 0.1, 2.0], [1.5, 0.4, -0.6]]
 
@@ -183,6 +184,40 @@ def test_both_paths_agree_on_weights_put_into_the_list_in_place() -> None:
         n.b = Value(0.25)
     assert fused(X3).data == primitive(X3).data
     assert isinstance(fused.w[1], Value) and isinstance(primitive.w[1], Value)
+
+
+@pytest.mark.parametrize("fused", [True, False])
+@pytest.mark.parametrize(
+    "put",
+    [
+        lambda n: n.w.__setitem__(1, 2),  # n.w[1] = 2: in place, past the setter
+        lambda n: setattr(n, "w", [n.w[0], 2, n.w[2]]),  # n.w = [...]: through the setter
+    ],
+    ids=["in place", "setter"],
+)
+def test_a_number_put_into_a_weight_goes_into_the_leaf_an_optimizer_holds(fused, put) -> None:
+    n = Neuron(3, "tanh", fused=fused)
+    optimizer = SGD(n.parameters(), lr=0.1)
+    held_w, held_b = n.w[1], n.b
+    put(n)
+    n.b = -0.5
+    out = n(X3)
+    assert out.data == math.tanh(n.w[0].data * 2.0 + 2 * -1.5 + n.w[2].data * -2.5 - 0.5)
+    assert n.w[1] is held_w and n.b is held_b and n.parameters() == optimizer.params
+    optimizer.zero_grad()
+    out.backward()
+    optimizer.step()  # moves the weight the neuron computes with
+    assert held_w.data == 2.0 - 0.1 * held_w.grad and held_w.grad != 0.0
+    assert held_b.data == -0.5 - 0.1 * held_b.grad
+
+
+def test_a_number_put_in_place_is_a_parameter_before_the_next_forward() -> None:
+    # parameters() listed the plain 1 itself, which an optimizer then refused.
+    n = Neuron(3, "tanh")
+    held = n.parameters()
+    n.w[0] = 1
+    assert n.parameters() == held and held[0].data == 1.0
+    assert SGD(n.parameters(), lr=0.1).params == held
 
 
 @pytest.mark.parametrize("fused", [True, False])

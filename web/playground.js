@@ -1,119 +1,113 @@
-// The playground page: wires the form, slider and buttons to the worker, and draws what it
-// answers. Every number shown was computed by micrograd_notes in the worker (web/bridge.py).
-const $ = (id) => document.getElementById(id);
-let worker = null;
+// The playground page: wires the form, the steppers and the buttons to the worker, and draws
+// what it answers. Every number shown was computed by micrograd_notes in the worker
+// (web/bridge.py); this file only places it.
+import { $, connect, escapeHtml } from "./site.js";
+
+const frames = new Map(); // "backward:3" -> frame, for the expression on the page
+let shown = null; // the expression on the page: its summary from the worker
+let active = "backward"; // which pass the picture shows
 let restartNote = null; // why the worker was restarted, shown once it is back
-const frames = new Map(); // step -> frame, for the expression on the page
-let steps = 0;
-let trained = { loss: [], accuracy: [] }; // loss and accuracy after each step
-let data = null; // the training points and labels
-let lastBoundary = null;
+let typed = false; // the learner typed before Python was ready: keep their text
+let keepInputs = false; // after a restart: keep what is typed, show the last good graph
+let pending = 0; // requests the worker has not answered yet
+let busyTimer = null;
 
-function startWorker() {
-  worker = new Worker(new URL("worker.js", import.meta.url), { type: "module" });
-  worker.onmessage = ({ data: msg }) => handlers[msg.type](msg);
-}
-
-const handlers = {
-  ready(msg) {
-    $("status").textContent = `Ready (Python loaded in ${msg.seconds.toFixed(1)} s).`;
-    $("status").dataset.ready = "true";
-    $("versions").textContent = "Running in your browser: " + Object.entries(msg.versions)
-      .map(([name, version]) => `${name} ${version}`).join(", ") + ".";
-    for (const id of ["draw", "train", "reset"]) $(id).disabled = false;
-    worker.postMessage({ type: "open", query: location.search });
+const connection = connect({
+  graphviz: true,
+  handlers: {
+    shown: onShown,
+    frame: showAnswer,
+    checked: showCheck,
+    error({ message }) {
+      settle();
+      showError(message);
+    },
   },
-  failed(msg) {
-    $("status").textContent = `Python could not start: ${msg.message}`;
+  onReady() {
+    for (const id of ["draw", "check"]) $(id).disabled = false;
+    if (typed) request({ type: "show", expr: $("expr").value, values: $("values").value });
+    else request({ type: "open", query: location.search });
   },
-  error(msg) {
-    showError(msg.message);
-  },
-  crashed(msg) {
-    // Python in the worker cannot go on: start a new one, and show the last good graph.
-    worker.terminate();
-    restartNote = `Python stopped (${msg.message}); it was restarted.`;
+  onCrash(message) {
+    restartNote = `Python stopped (${message}); it was restarted.`;
+    keepInputs = true;
+    settle();
     showError(restartNote);
     clearGraph();
-    handlers.reset();
-    for (const id of ["draw", "train", "reset"]) $(id).disabled = true;
-    $("status").textContent = "Restarting Python…";
-    delete $("status").dataset.ready;
-    startWorker();
+    for (const id of ["draw", "check"]) $(id).disabled = true;
   },
-  shown(msg) {
+});
+
+// A message that gets an answer; "Working…" shows if the answer is slow to come.
+function request(message) {
+  if (!connection) return;
+  pending += 1;
+  $("graph-panel").setAttribute("aria-busy", "true");
+  clearTimeout(busyTimer);
+  busyTimer = setTimeout(() => { $("busy").hidden = pending === 0; }, 150);
+  connection.post(message);
+}
+
+function settle() {
+  pending = Math.max(0, pending - 1);
+  if (pending > 0) return;
+  clearTimeout(busyTimer);
+  $("busy").hidden = true;
+  $("graph-panel").removeAttribute("aria-busy");
+}
+
+function onShown(msg) {
+  settle();
+  if (!keepInputs && msg.opened) {
     $("expr").value = msg.expr;
     $("values").value = msg.values_text;
-    if (msg.error) {
-      showError(msg.error);
-      clearGraph(); // no picture of an earlier expression beside this one's error
-      return;
-    }
-    showError(restartNote);
-    restartNote = null;
-    // The address becomes the link to this graph: share it, and it opens this graph.
-    if (location.search !== msg.query) window.history.replaceState(null, "", msg.query);
-    frames.clear();
-    steps = msg.steps;
-    frames.set(0, msg);
-    $("step").max = String(steps);
-    $("step").value = "0";
-    for (const id of ["step", "prev", "next"]) $(id).disabled = steps === 0;
-    $("step-table").querySelector("thead").innerHTML =
-      "<tr>" + msg.header.map((h) => `<th>${escape(h)}</th>`).join("") + "</tr>";
-    $("value-line").textContent = `${msg.expr.trim()} = ${msg.value_text}`;
-    fillNodes(msg.nodes);
-    showFrame(msg);
-  },
-  frame(msg) {
-    if (msg.error) {
-      showError(msg.error);
-      return;
-    }
-    frames.set(msg.step, msg);
-    if (Number($("step").value) === msg.step) showFrame(msg);
-  },
-  data(msg) {
-    data = msg;
-    drawBoundary(null);
-  },
-  progress(msg) {
-    $("train").disabled = true;
-    $("stop").disabled = false;
-    trained.loss.push(msg.loss);
-    trained.accuracy.push(msg.accuracy);
-    $("train-step").textContent = String(msg.step);
-    $("train-loss").textContent = msg.loss.toFixed(4);
-    $("train-accuracy").textContent = `${Math.round(msg.accuracy * 100)}%`;
-    if (msg.boundary) drawBoundary(msg.boundary);
-    drawCurves();
-  },
-  stopped(msg) {
-    $("train").disabled = false;
-    $("stop").disabled = true;
-    $("train").textContent = msg.step < msg.steps ? "Resume" : "Train";
-    $("train-status").dataset.finished = String(msg.step === msg.steps);
-  },
-  reset() {
-    trained = { loss: [], accuracy: [] };
-    data = null;
-    lastBoundary = null;
-    $("train-step").textContent = "0";
-    $("train-loss").textContent = "–";
-    $("train-accuracy").textContent = "–";
-    $("train").textContent = "Train";
-    $("train").disabled = false;
-    $("stop").disabled = true;
-    $("train-status").dataset.finished = "false";
-    drawBoundary(null);
-    drawCurves();
-  },
-};
+  }
+  keepInputs = false;
+  typed = false;
+  if (msg.error) {
+    showError(msg.error);
+    clearGraph(); // no picture of an earlier expression beside this one's error
+    return;
+  }
+  showError(restartNote);
+  restartNote = null;
+  // The address becomes the link to this graph: a new graph is a new place to go back to.
+  // One opened from the address (a link, Back, Forward) only tidies it.
+  if (location.search !== msg.query) {
+    if (msg.opened) window.history.replaceState(null, "", msg.query);
+    else window.history.pushState(null, "", msg.query);
+  }
+  shown = msg;
+  frames.clear();
+  frames.set("backward:0", msg);
+  $("note").hidden = msg.unused.length === 0;
+  $("note").textContent = `Not in the expression, so not used: ${msg.unused.join(", ")}.`;
+  setStepper("", msg.steps, 0);
+  setStepper("f", msg.forward_steps, 0);
+  $("value-line").textContent = `${msg.expr.trim()} = ${msg.value_text}`;
+  $("check-table").hidden = true;
+  $("check-summary").textContent = "";
+  fillNodes(msg.nodes);
+  active = "backward";
+  showFrame(msg, true);
+}
 
-function escape(text) {
-  const div = document.createElement("div");
-  div.textContent = text;
-  return div.innerHTML;
+function setStepper(prefix, count, value) {
+  const slider = $(`${prefix}step`);
+  slider.max = String(count);
+  slider.value = String(value);
+  for (const id of [`${prefix}step`, `${prefix}prev`, `${prefix}next`]) $(id).disabled = count === 0;
+}
+
+function showAnswer(msg) {
+  settle();
+  if (msg.error) {
+    showError(msg.error);
+    return;
+  }
+  frames.set(`${msg.pass}:${msg.step}`, msg);
+  const slider = msg.pass === "forward" ? $("fstep") : $("step");
+  if (active === msg.pass && Number(slider.value) === msg.step) showFrame(msg, false);
 }
 
 function showError(message) {
@@ -123,16 +117,24 @@ function showError(message) {
 
 function clearGraph() {
   frames.clear();
-  steps = 0;
-  $("step").value = "0";
-  for (const id of ["step", "prev", "next"]) $(id).disabled = true;
+  shown = null;
+  setStepper("", 0, 0);
+  setStepper("f", 0, 0);
   $("graph").innerHTML = "";
+  $("graph").style.height = "";
+  $("graph").setAttribute("aria-label", "the graph");
   $("value-line").textContent = "";
+  $("note").hidden = true;
   $("step-table").hidden = true;
   $("step-label").textContent = "";
+  $("fstep-label").textContent = "";
   $("step-title").textContent = "";
+  $("zoom-label").textContent = "";
+  $("check-table").hidden = true;
+  $("check-summary").textContent = "";
   $("nodes").hidden = true;
   $("nodes").querySelector("tbody").innerHTML = "";
+  for (const id of ["forward-stepper", "backward-stepper"]) $(id).classList.remove("active");
 }
 
 function fillNodes(nodes) {
@@ -142,6 +144,8 @@ function fillNodes(nodes) {
   for (const node of nodes) {
     const row = body.insertRow();
     row.dataset.name = node.name;
+    row.dataset.ids = node.id;
+    row.tabIndex = 0;
     for (const [text, raw] of [[node.name], [node.op], [node.data_text, node.data],
       [node.grad_text, node.grad]]) {
       const cell = row.insertCell();
@@ -151,192 +155,214 @@ function fillNodes(nodes) {
   }
 }
 
-function showFrame(frame) {
+const BACKWARD_INTRO = "Move the backward slider to replay backward() one node at a time: each "
+  + "step sends down_diff = local_diff · up_diff to the node's parents.";
+
+function showFrame(frame, fresh) {
   $("graph").innerHTML = frame.svg; // SVG from Graphviz (viz.js), built from the package's DOT
-  $("step-label").textContent = frame.step === 0 ? "after backward()" : `step ${frame.step} of ${steps}`;
+  const forward = frame.pass === "forward";
+  $("forward-stepper").classList.toggle("active", forward);
+  $("backward-stepper").classList.toggle("active", !forward);
+  $("step-label").textContent = `${$("step").value} of ${shown.steps}`
+    + (Number($("step").value) === 0 ? " (after backward())" : "");
+  $("fstep-label").textContent = `${$("fstep").value} of ${shown.forward_steps}`;
+  let title = BACKWARD_INTRO;
+  if (forward) {
+    title = frame.step === 0 ? "Before the forward pass: only the leaves have data."
+      : `Forward step ${frame.step}: ${frame.node} is computed from its inputs.`;
+  } else if (frame.step > 0) {
+    title = `Backward step ${frame.step}: ${frame.node} has its whole grad (its up_diff) and `
+      + "passes it on.";
+  }
+  $("step-title").textContent = title;
+  $("graph").setAttribute("aria-label", `graph of ${shown.expr.trim()}: ${shown.nodes.length} `
+    + `nodes${frame.step > 0 ? `, ${frame.pass} step ${frame.step}` : ""}`);
   const table = $("step-table");
   table.hidden = frame.step === 0;
-  $("step-title").textContent = frame.step === 0
-    ? "Move the slider to replay backward() one node at a time: each step sends " +
-      "down_diff = local_diff · up_diff to the node's parents."
-    : `Step ${frame.step}: ${frame.node} has its whole grad (its up_diff) and passes it on.`;
   table.dataset.node = frame.node ?? "";
+  table.dataset.pass = frame.pass;
+  const header = forward ? shown.forward_header : shown.header;
+  table.querySelector("thead").innerHTML =
+    "<tr>" + header.map((h) => `<th>${escapeHtml(h)}</th>`).join("") + "</tr>";
   const body = table.querySelector("tbody");
   body.innerHTML = "";
-  for (const row of frame.rows) {
+  frame.rows.forEach((row, k) => {
     const tr = body.insertRow();
+    tr.tabIndex = 0;
+    tr.dataset.ids = frame.row_nodes[k].map((i) => `v${i}`).join(" ");
     for (const text of row) tr.insertCell().textContent = text;
-  }
+  });
+  for (const node of $("graph").querySelectorAll("g.node")) node.setAttribute("tabindex", "0");
+  placeGraph(fresh);
 }
 
-function goTo(k) {
-  $("step").value = String(k);
-  if (frames.has(k)) showFrame(frames.get(k));
-  else worker.postMessage({ type: "frame", k });
+function goTo(pass, k) {
+  active = pass;
+  const slider = pass === "forward" ? $("fstep") : $("step");
+  slider.value = String(k);
+  const key = `${pass}:${k}`;
+  if (frames.has(key)) showFrame(frames.get(key), false);
+  else request({ type: pass === "forward" ? "forward" : "frame", k });
 }
+
+function stepper(pass, prefix) {
+  const slider = $(`${prefix}step`);
+  const at = () => Number(slider.value);
+  slider.addEventListener("input", () => goTo(pass, at()));
+  $(`${prefix}prev`).addEventListener("click", () => goTo(pass, Math.max(0, at() - 1)));
+  $(`${prefix}next`).addEventListener("click", () => goTo(pass, Math.min(Number(slider.max),
+    at() + 1)));
+}
+stepper("backward", "");
+stepper("forward", "f");
 
 $("expr-form").addEventListener("submit", (event) => {
   event.preventDefault();
-  worker.postMessage({ type: "show", expr: $("expr").value, values: $("values").value });
+  request({ type: "show", expr: $("expr").value, values: $("values").value });
 });
-$("step").addEventListener("input", () => goTo(Number($("step").value)));
-$("prev").addEventListener("click", () => goTo(Math.max(0, Number($("step").value) - 1)));
-$("next").addEventListener("click", () => goTo(Math.min(steps, Number($("step").value) + 1)));
+for (const id of ["expr", "values"]) {
+  $(id).addEventListener("input", () => {
+    if (!$("status").dataset.ready) typed = true; // typed while Python loads: keep it
+  });
+}
+window.addEventListener("popstate", () => request({ type: "open", query: location.search }));
+for (const link of document.querySelectorAll("a.example")) {
+  link.addEventListener("click", (event) => {
+    if (!$("status").dataset.ready) return; // not ready: let the link load the page
+    event.preventDefault();
+    const query = new URLSearchParams(link.search.replaceAll("+", "%2B"));
+    $("expr").value = query.get("expr");
+    query.delete("expr");
+    $("values").value = [...query].map(([name, value]) => `${name}=${value}`).join(" ");
+    $("draw").click();
+  });
+}
+$("check").addEventListener("click", () => request({ type: "check" }));
 
-$("train-form").addEventListener("submit", (event) => {
+function showCheck(msg) {
+  settle();
+  if (msg.error) {
+    showError(msg.error);
+    return;
+  }
+  const body = $("check-table").querySelector("tbody");
+  body.innerHTML = "";
+  for (const row of msg.rows) {
+    const tr = body.insertRow();
+    const cells = row.error ? [row.name, row.error]
+      : [row.name, row.data_text, row.analytical_text, row.numerical_text, row.difference_text,
+        row.agrees ? "yes" : "NO"];
+    cells.forEach((text) => { tr.insertCell().textContent = text; });
+    if (row.error) tr.cells[1].colSpan = 5;
+    tr.dataset.agrees = String(Boolean(row.agrees));
+  }
+  $("check-table").hidden = msg.rows.length === 0;
+  $("check-summary").textContent = msg.rows.length === 0
+    ? "This expression has no named inputs to check."
+    : msg.ok ? `All ${msg.rows.length} inputs agree: backward() matches finite differences.`
+      : "Not every input agrees: see the rows marked NO (or why one could not be checked).";
+}
+
+// ---- the graph: zoom and pan, and finding a node's box from its row and back ----
+
+const zoom = { scale: 1 };
+const MIN_READABLE = 0.8; // Graphviz draws 9 to 11 pt text: at 0.8 that is 9.6 to 11.7 px
+const ZOOM_STEP = 1.25;
+
+function naturalSize(svg) {
+  const points = (value) => parseFloat(value) * (value.endsWith("pt") ? 4 / 3 : 1);
+  return { width: points(svg.getAttribute("width")), height: points(svg.getAttribute("height")) };
+}
+
+// A new expression gets a readable scale and a box that fits it; its frames keep both, so
+// stepping never moves the page.
+function placeGraph(fresh) {
+  const box = $("graph");
+  const svg = box.querySelector("svg");
+  if (!svg) return;
+  const size = naturalSize(svg);
+  if (fresh) {
+    const fit = Math.min(1, (box.clientWidth - 4) / size.width);
+    zoom.scale = Math.max(MIN_READABLE, fit);
+    const tallest = Math.round(0.7 * window.innerHeight);
+    box.style.height = `${Math.min(tallest, Math.ceil(size.height * zoom.scale) + 64)}px`;
+  }
+  svg.style.width = `${size.width * zoom.scale}px`;
+  svg.style.height = `${size.height * zoom.scale}px`;
+  $("zoom-label").textContent = `zoom ${Math.round(zoom.scale * 100)}%`;
+}
+
+function setZoom(scale) {
+  const box = $("graph");
+  const centre = [box.scrollLeft + box.clientWidth / 2, box.scrollTop + box.clientHeight / 2];
+  const ratio = Math.min(4, Math.max(0.02, scale)) / zoom.scale;
+  zoom.scale *= ratio;
+  placeGraph(false);
+  box.scrollLeft = centre[0] * ratio - box.clientWidth / 2;
+  box.scrollTop = centre[1] * ratio - box.clientHeight / 2;
+}
+
+$("zoom-in").addEventListener("click", () => setZoom(zoom.scale * ZOOM_STEP));
+$("zoom-out").addEventListener("click", () => setZoom(zoom.scale / ZOOM_STEP));
+$("zoom-actual").addEventListener("click", () => setZoom(1));
+$("zoom-fit").addEventListener("click", () => {
+  const svg = $("graph").querySelector("svg");
+  if (!svg) return;
+  const size = naturalSize(svg);
+  const box = $("graph");
+  setZoom(Math.min((box.clientWidth - 4) / size.width, (box.clientHeight - 4) / size.height));
+});
+$("graph").addEventListener("wheel", (event) => {
+  if (!event.ctrlKey && !event.metaKey) return; // a plain wheel scrolls, as everywhere
   event.preventDefault();
-  const total = Number($("train-steps").value);
-  if (!Number.isInteger(total) || total < 1 || total > 1000) {
-    showTrainError("steps must be a whole number from 1 to 1000");
-    return;
-  }
-  $("train").disabled = true; // until the worker says it stopped
-  worker.postMessage({ type: "train", dataset: $("dataset").value, steps: total });
+  setZoom(zoom.scale * (event.deltaY < 0 ? ZOOM_STEP : 1 / ZOOM_STEP));
+}, { passive: false });
+
+// Drag with the mouse to pan (a finger pans by scrolling the box already).
+let drag = null;
+$("graph").addEventListener("pointerdown", (event) => {
+  if (event.pointerType !== "mouse" || event.button !== 0) return;
+  drag = { x: event.clientX, y: event.clientY, left: $("graph").scrollLeft,
+    top: $("graph").scrollTop };
 });
-$("stop").addEventListener("click", () => worker.postMessage({ type: "stop" }));
-$("reset").addEventListener("click", () => worker.postMessage({ type: "reset" }));
-for (const id of ["dataset", "train-steps"]) {
-  $(id).addEventListener("change", () => worker.postMessage({ type: "reset" }));
-}
+window.addEventListener("pointermove", (event) => {
+  if (!drag) return;
+  $("graph").scrollLeft = drag.left - (event.clientX - drag.x);
+  $("graph").scrollTop = drag.top - (event.clientY - drag.y);
+});
+window.addEventListener("pointerup", () => { drag = null; });
 
-function showTrainError(message) {
-  $("train-status").textContent = message;
-}
-
-// ---- pictures of training: canvas only draws the numbers the worker sent ----
-
-const CLASS_COLOURS = ["#3b6fd8", "#d8453b"]; // class 0 (y = -1), class 1 (y = +1)
-const PLANE_COLOURS = ["rgba(59,111,216,0.18)", "rgba(216,69,59,0.18)"];
-
-function plotArea(canvas) {
-  return { left: 52, top: 34, right: canvas.width - 14, bottom: canvas.height - 44 };
-}
-
-function axes(ctx, area, xRange, yRange, xLabel, yLabel, title) {
-  ctx.strokeStyle = "#333";
-  ctx.strokeRect(area.left, area.top, area.right - area.left, area.bottom - area.top);
-  ctx.fillStyle = "#222";
-  ctx.font = "12px sans-serif";
-  ctx.textAlign = "center";
-  for (let i = 0; i <= 4; i++) {
-    const x = area.left + (area.right - area.left) * i / 4;
-    ctx.fillText(format(xRange[0] + (xRange[1] - xRange[0]) * i / 4), x, area.bottom + 16);
+// Rows name nodes by their box ids (v3; a repeated leaf's copies are v3_for7...). A row of
+// the step table is an edge, node to parent: pointing at one marks both boxes and the rows of
+// that same edge; pointing at a box marks every row that names it.
+function linkTo(ids, edge = false) {
+  const wanted = new Set(ids);
+  for (const node of $("graph").querySelectorAll("g.node")) {
+    const title = node.querySelector("title")?.textContent ?? "";
+    node.classList.toggle("linked", wanted.has(title.split("_for")[0]));
   }
-  ctx.fillText(xLabel, (area.left + area.right) / 2, area.bottom + 34);
-  ctx.fillText(title, (area.left + area.right) / 2, 16);
-  ctx.textAlign = "right";
-  for (let i = 0; i <= 4; i++) {
-    const y = area.bottom - (area.bottom - area.top) * i / 4;
-    ctx.fillText(format(yRange[0] + (yRange[1] - yRange[0]) * i / 4), area.left - 6, y + 4);
+  for (const row of document.querySelectorAll("#nodes tbody tr, #step-table tbody tr")) {
+    const named = row.dataset.ids.split(" ");
+    const marked = edge && named.length > 1 ? named.every((id) => wanted.has(id))
+      : named.some((id) => wanted.has(id));
+    row.classList.toggle("linked", marked);
   }
-  ctx.save();
-  ctx.translate(14, (area.top + area.bottom) / 2);
-  ctx.rotate(-Math.PI / 2);
-  ctx.textAlign = "center";
-  ctx.fillText(yLabel, 0, 0);
-  ctx.restore();
 }
 
-function format(x) {
-  return Math.abs(x) >= 10 ? x.toFixed(0) : Math.abs(x) >= 1 ? x.toFixed(1) : x.toFixed(2);
-}
-
-function drawBoundary(boundary) {
-  boundary = boundary ?? lastBoundary;
-  lastBoundary = boundary;
-  const canvas = $("boundary");
-  const ctx = canvas.getContext("2d");
-  ctx.clearRect(0, 0, canvas.width, canvas.height);
-  if (!data) {
-    ctx.fillStyle = "#666";
-    ctx.font = "14px sans-serif";
-    ctx.textAlign = "center";
-    ctx.fillText("Press Train: the data and the boundary appear here.", canvas.width / 2,
-      canvas.height / 2);
-    return;
-  }
-  const area = plotArea(canvas);
-  const xs = data.points.map((p) => p[0]);
-  const ys = data.points.map((p) => p[1]);
-  const xRange = boundary ? boundary.x : [Math.min(...xs) - 0.5, Math.max(...xs) + 0.5];
-  const yRange = boundary ? boundary.y : [Math.min(...ys) - 0.5, Math.max(...ys) + 0.5];
-  const px = (x) => area.left + (x - xRange[0]) / (xRange[1] - xRange[0]) * (area.right - area.left);
-  const py = (y) => area.bottom - (y - yRange[0]) / (yRange[1] - yRange[0]) * (area.bottom - area.top);
-  if (boundary) {
-    // One cell per grid point, edges on whole pixels so neighbours neither gap nor overlap.
-    const n = boundary.scores.length;
-    const xAt = (i) => Math.round(area.left + i * (area.right - area.left) / n);
-    const yAt = (j) => Math.round(area.bottom - j * (area.bottom - area.top) / n);
-    boundary.scores.forEach((row, j) => row.forEach((score, i) => {
-      ctx.fillStyle = PLANE_COLOURS[score > 0 ? 1 : 0];
-      ctx.fillRect(xAt(i), yAt(j + 1), xAt(i + 1) - xAt(i), yAt(j) - yAt(j + 1));
-    }));
-  }
-  data.points.forEach(([x, y], k) => {
-    ctx.beginPath();
-    ctx.arc(px(x), py(y), 3.5, 0, 2 * Math.PI);
-    ctx.fillStyle = CLASS_COLOURS[data.labels[k]];
-    ctx.fill();
-    ctx.strokeStyle = "#111";
-    ctx.lineWidth = 0.6;
-    ctx.stroke();
-  });
-  ctx.lineWidth = 1;
-  axes(ctx, area, xRange, yRange, "x1", "x2", "decision boundary: shaded by the predicted class");
-  legend(ctx, area.left + 8, area.top + 8, [["class 0", CLASS_COLOURS[0]], ["class 1", CLASS_COLOURS[1]]]);
-}
-
-function legend(ctx, x, y, entries) {
-  ctx.font = "12px sans-serif";
-  ctx.textAlign = "left";
-  ctx.fillStyle = "rgba(255,255,255,0.85)";
-  ctx.fillRect(x, y, 78, 18 * entries.length + 6);
-  entries.forEach(([label, colour], k) => {
-    ctx.fillStyle = colour;
-    ctx.fillRect(x + 6, y + 8 + 18 * k, 14, 4);
-    ctx.fillStyle = "#222";
-    ctx.fillText(label, x + 26, y + 14 + 18 * k);
-  });
-}
-
-function drawCurves() {
-  const canvas = $("curves");
-  const ctx = canvas.getContext("2d");
-  ctx.clearRect(0, 0, canvas.width, canvas.height);
-  const area = { ...plotArea(canvas), right: canvas.width - 52 }; // room for a second axis
-  const total = Math.max(Number($("train-steps").value) || 1, trained.loss.length);
-  const top = Math.max(1, ...trained.loss);
-  axes(ctx, area, [0, total], [0, top], "step", "loss (hinge + L2)", "loss and training accuracy");
-  // The accuracy's own axis, on the right: 0% at the bottom, 100% at the top.
-  ctx.fillStyle = "#2a9d3a";
-  ctx.textAlign = "left";
-  for (let i = 0; i <= 4; i++) {
-    const y = area.bottom - (area.bottom - area.top) * i / 4;
-    ctx.fillText(`${i * 25}%`, area.right + 6, y + 4);
-  }
-  ctx.save();
-  ctx.translate(canvas.width - 8, (area.top + area.bottom) / 2);
-  ctx.rotate(Math.PI / 2);
-  ctx.textAlign = "center";
-  ctx.fillText("training accuracy", 0, 0);
-  ctx.restore();
-  const series = [[trained.loss, "#7a3fb0", top], [trained.accuracy, "#2a9d3a", 1]];
-  for (const [values, colour, scale] of series) {
-    ctx.beginPath();
-    values.forEach((v, k) => {
-      const x = area.left + (k + 1) / total * (area.right - area.left);
-      const y = area.bottom - v / scale * (area.bottom - area.top);
-      if (k === 0) ctx.moveTo(x, y);
-      else ctx.lineTo(x, y);
+for (const table of [$("nodes"), $("step-table")]) {
+  for (const kind of ["mouseover", "focusin"]) {
+    table.addEventListener(kind, (event) => {
+      const row = event.target.closest("tbody tr");
+      if (row) linkTo(row.dataset.ids.split(" "), table.id === "step-table");
     });
-    ctx.strokeStyle = colour;
-    ctx.lineWidth = 1.8;
-    ctx.stroke();
   }
-  ctx.lineWidth = 1;
-  legend(ctx, area.right - 96, area.top + 40, [["loss", "#7a3fb0"], ["accuracy", "#2a9d3a"]]);
+  for (const kind of ["mouseleave", "focusout"]) table.addEventListener(kind, () => linkTo([]));
 }
-
-drawBoundary(null);
-drawCurves();
-startWorker();
+for (const kind of ["mouseover", "focusin"]) {
+  $("graph").addEventListener(kind, (event) => {
+    const node = event.target.closest("g.node");
+    const title = node?.querySelector("title")?.textContent ?? "";
+    linkTo(node && !title.startsWith("legend_") ? [title.split("_for")[0]] : []);
+  });
+}
+$("graph").addEventListener("mouseleave", () => linkTo([]));

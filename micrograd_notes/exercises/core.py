@@ -38,6 +38,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from micrograd_notes.engine import Value
+from micrograd_notes.helpers import real_to_float
 
 KINDS = ("code", "number", "choice")
 SIGNIFICANT_FIGURES = 4
@@ -317,14 +318,13 @@ def as_number(answer: Any) -> float:
         answer = answer.item()
     if isinstance(answer, Value):
         raise Wrong("expected a number, got a Value: give its .data or its .grad", "")
-    if isinstance(answer, bool) or not isinstance(answer, numbers.Real):
+    given = None if isinstance(answer, bool) else real_to_float(answer)  # True is no answer
+    if given is None:
         raise Wrong(f"expected a number, got {describe(answer)}", "")
-    try:
-        given = float(answer)
-    except OverflowError:  # an int past 1.8e308
-        raise Wrong(f"{_safe_repr(answer)} is too large to be a float", "") from None
     if math.isnan(given):
         raise Wrong("nan is not a number: give a finite number", "")
+    if math.isinf(given) and isinstance(answer, numbers.Rational):  # an int past 1.8e308
+        raise Wrong(f"{_safe_repr(answer)} is too large to be a float", "")
     if math.isinf(given):
         raise Wrong(f"{_safe_repr(answer)} is not a finite number: give a finite one", "")
     return given

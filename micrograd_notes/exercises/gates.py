@@ -126,29 +126,33 @@ def judge(answer: Any) -> None:
                 f"{m.analytical:.6g}, finite differences {m.numerical:.6g}"
                 + _derivative_slip(x, m.analytical)
             )
-    x = Value(0.8, "x")  # the chain rule: up_diff is 3 here, not 1
-    y = call(gate, x, what="Softplus()(x)")
+    leaf = Value(0.8, "x")  # the chain rule: up_diff is 3 here, not 1
+    y = call(gate, leaf, what="Softplus()(x)")
     call((y * UP_DIFF).backward, what="(softplus(x) * 3).backward()")
     right = UP_DIFF * _sigmoid(0.8)
-    if math.isclose(x.grad, _sigmoid(0.8), rel_tol=1e-6):
+    if math.isclose(leaf.grad, _sigmoid(0.8), rel_tol=1e-6):
         raise Wrong(
             "in softplus(x) * 3, x.grad is sigmoid(x), not 3 sigmoid(x): backward dropped "
             "up_diff; multiply the local derivative by out.grad (the chain rule)"
         )
-    if not math.isclose(x.grad, right, rel_tol=1e-6):
-        raise Wrong(f"in softplus(x) * 3 at x = 0.8, x.grad is {x.grad:.6g}; expected {right:.6g}")
-    x = Value(0.8, "x")  # a parent used twice: the + gate adds 1 into x.grad before softplus
-    y = call(gate, x, what="Softplus()(x)")
-    call((y + x).backward, what="(softplus(x) + x).backward()")
+    if not math.isclose(leaf.grad, right, rel_tol=1e-6):
+        raise Wrong(
+            f"in softplus(x) * 3 at x = 0.8, x.grad is {leaf.grad:.6g}; expected {right:.6g}"
+        )
+    leaf = Value(0.8, "x")  # a parent used twice: the + gate adds 1 into x.grad before softplus
+    y = call(gate, leaf, what="Softplus()(x)")
+    call((y + leaf).backward, what="(softplus(x) + x).backward()")
     right = _sigmoid(0.8) + 1.0
-    if math.isclose(x.grad, _sigmoid(0.8), rel_tol=1e-6):
+    if math.isclose(leaf.grad, _sigmoid(0.8), rel_tol=1e-6):
         raise Wrong(
             "in softplus(x) + x, x.grad lost the 1 from the + gate: backward used = where += "
             "is needed (a parent used twice receives from both uses)",
             USED_TWICE,
         )
-    if not math.isclose(x.grad, right, rel_tol=1e-6):
-        raise Wrong(f"in softplus(x) + x at x = 0.8, x.grad is {x.grad:.6g}; expected {right:.6g}")
+    if not math.isclose(leaf.grad, right, rel_tol=1e-6):
+        raise Wrong(
+            f"in softplus(x) + x at x = 0.8, x.grad is {leaf.grad:.6g}; expected {right:.6g}"
+        )
 
 
 MUL_A, MUL_B = exact_gradient(lambda v: v[0] * v[1] * 3.0, [2.0, -5.0])

@@ -90,10 +90,6 @@ def _dX_suspects(W: Array, dY: Array) -> list[Suspect]:
     ]
 
 
-def _in_section(suspects: list[Suspect], section: str) -> list[Suspect]:
-    return [Suspect(s.value, s.message, section) for s in suspects]
-
-
 def judge(answer: Any) -> None:
     """Run the learner's linear_backward on each layer; raise Wrong naming the mistake."""
     for X, W, b, dY in cases():
@@ -119,7 +115,7 @@ def judge(answer: Any) -> None:
             "db",
             got[2],
             expected[2],
-            suspects=_in_section(sum_suspects("db", dY, 0, reason), AXIS),
+            suspects=sum_suspects("db", dY, 0, reason, AXIS),
             batch=n,
             like="b",
         )
@@ -222,7 +218,7 @@ def _two_layer_suspects(case: tuple[Any, ...], name: str) -> list[Suspect]:
     if name in full:
         reason = "each bias is added to every row, so its gradient sums over the batch"
         right = _two_layer(*case)[full[name]]
-        suspects += _in_section(sum_suspects(name, right, 0, reason), AXIS)
+        suspects += sum_suspects(name, right, 0, reason, AXIS)
     return suspects
 
 

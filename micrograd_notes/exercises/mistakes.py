@@ -153,19 +153,25 @@ def _at(index: tuple[int, ...]) -> str:
 # ---- shared suspects and tuples of results -----------------------------------------------
 
 
-def sum_suspects(name: str, full: Array, axis: int, reason: str) -> list[Suspect]:
+def sum_suspects(
+    name: str, full: Array, axis: int, reason: str, section: str | None = None
+) -> list[Suspect]:
     """The wrong answers of a gradient that must sum ``full`` over ``axis``: no sum at all, a
-    sum over another axis, a sum over every axis. ``reason`` says why that axis."""
-    suspects = [Suspect(full, f"{name} is not summed over axis {axis}: {reason}")]
+    sum over another axis, a sum over every axis. ``reason`` says why that axis; ``section``
+    is the one to reread (None: the exercise's own)."""
+    suspects = [Suspect(full, f"{name} is not summed over axis {axis}: {reason}", section)]
     for other in range(full.ndim):
         if other != axis:
             suspects.append(
                 Suspect(
                     full.sum(axis=other),
                     f"{name} sums over axis {other} instead of axis {axis}: {reason}",
+                    section,
                 )
             )
-    suspects.append(Suspect(full.sum(), f"{name} sums over every axis, not only axis {axis}"))
+    suspects.append(
+        Suspect(full.sum(), f"{name} sums over every axis, not only axis {axis}", section)
+    )
     return suspects
 
 

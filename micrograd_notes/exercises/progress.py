@@ -201,7 +201,7 @@ def _run_and_grade(cells: list[tuple[str, str]], notebook: str | None) -> dict[s
 def _defined_here(answer: Any) -> bool:
     """False for a function or class that the learner's code imported rather than wrote."""
     if callable(answer) and hasattr(answer, "__module__"):
-        return answer.__module__ == "__main__"
+        return bool(answer.__module__ == "__main__")
     return True
 
 

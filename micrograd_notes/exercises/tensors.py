@@ -94,7 +94,7 @@ def _batchnorm_dX(
     dxhat = dY * gamma
     dvar = (dxhat * xc).sum(axis=axis, keepdims=True) * -0.5 * inv_std**3
     dmu = -(dxhat * inv_std).sum(axis=axis, keepdims=True)  # (σ²'s own term in μ sums to 0)
-    dX = dxhat * inv_std
+    dX: Array = dxhat * inv_std
     if var_path:
         dX = dX + dvar * 2.0 * xc / ((n - ddof) if var_n else 1)
     if mean_path:
@@ -152,7 +152,7 @@ def batchnorm_judge(answer: Any) -> None:
             got[1],
             expected[1],
             suspects=[
-                *_in(sum_suspects("dgamma", dY * xhat, 0, reason), BROADCAST),
+                *sum_suspects("dgamma", dY * xhat, 0, reason, BROADCAST),
                 Suspect((dY * X).sum(axis=0), "dgamma uses X where x̂ belongs: γ multiplies x̂"),
             ],
             batch=n,
@@ -163,14 +163,10 @@ def batchnorm_judge(answer: Any) -> None:
             "dbeta",
             got[2],
             expected[2],
-            suspects=_in(sum_suspects("dbeta", dY, 0, reason), BROADCAST),
+            suspects=sum_suspects("dbeta", dY, 0, reason, BROADCAST),
             batch=n,
             like="beta",
         )
-
-
-def _in(suspects: list[Suspect], section: str) -> list[Suspect]:
-    return [Suspect(s.value, s.message, section) for s in suspects]
 
 
 # ---- embedding lookup ---------------------------------------------------------------------

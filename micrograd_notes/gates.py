@@ -1,0 +1,419 @@
+"""The gate table: every operation the engine knows, its forward and its local derivatives.
+
+A gate is one small class: ``forward`` computes the output from the parents' data, and
+``backward`` (right beside it) adds local_diff * up_diff into each parent's grad, where the
+up_diff is ``out.grad``. One instance of each gate is shared by all the nodes it makes.
+
+    gate      symbol    forward                  local derivatives (out: the gate's output)
+    --------  --------  -----------------------  --------------------------------------------
+    Add       +         a + b                    d/da = 1,  d/db = 1
+    Sub       -         a - b                    d/da = 1,  d/db = -1
+    Mul       *         a * b                    d/da = b,  d/db = a
+    Div       /         a / b                    d/da = 1/b,  d/db = -a/b^2
+    Neg       neg       -a                       d/da = -1
+    PowConst  **k       a ** k, k a number       d/da = k a^(k-1)
+    Pow       **        a ** b, b a Value        d/da = b a^(b-1),  d/db = a^b ln a
+    Exp       exp       e^a                      d/da = e^a = out
+    Log       log       ln a                     d/da = 1/a
+    Tanh      tanh      tanh a                   d/da = 1 - out^2
+    Sigmoid   sigmoid   1 / (1 + e^-a)           d/da = out (1 - out)
+    ReLU      relu      max(0, a)                d/da = 1 if a > 0 else 0
+    Abs       abs       |a|                      d/da = sign(a), 0 at a = 0
+    Max       max       max(a, b)                1 to the larger input; a tie: 1/2 each
+    Min       min       min(a, b)                1 to the smaller input; a tie: 1/2 each
+    Sum       sum       x_1 + ... + x_n          d/dx_i = 1
+    Dot       dot       w_1 x_1 + ... (+ b)      d/dw_i = x_i,  d/dx_i = w_i,  d/db = 1
+
+Why a class per gate rather than a closure per node (micrograd's way): a closure built in
+``__mul__`` costs a new function object per node (about 540 bytes a node, against 144 here),
+and a closure that captures its own output node makes every graph a knot of reference cycles
+that only Python's cyclic garbage collector can free. A gate's rule is shared by all its
+nodes and receives the output node as its argument, so a graph only points from children to
+parents: dropping the root frees the whole graph at once, by reference counting.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from micrograd_notes.engine import Operand, Value
+from micrograd_notes.helpers import real_to_float
+from micrograd_notes.nodes import _lift_tuple, _node, _overflow
+
+
+class Gate:
+    """An operation: ``forward`` computes the output from the parents, ``backward`` adds
+    local_diff * up_diff into each parent's grad.
+
+    This is also how to add an operation of your own: subclass ``Gate``, give it a
+    ``symbol`` and the two methods, and call an instance on Values (or numbers)::
+
+        class Square(Gate):
+            symbol = "sq"
+
+            def forward(self, a):            # a float, from the parents' data
+                return a.data * a.data
+
+            def backward(self, out):         # d/da = 2a
+                (a,) = out.parents
+                a.grad += 2.0 * a.data * out.grad
+
+        y = Square()(x)                      # a new Value whose parent is x
+
+    ``backward`` must *add* (``+=``): a parent used twice receives from both uses.
+    ``gradcheck.check_graph`` checks such a gate's derivatives against finite differences.
+    """
+
+    symbol = "?"
+    many = False  # True for a gate of any number of parents: its node keeps them in _many
+
+    # Each gate takes its own fixed parents (a, b, ...); ``**_`` only lets them say so to mypy.
+    def forward(self, *parents: Any, **_: Any) -> float:
+        """The output's value, from the parents' data."""
+        raise NotImplementedError
+
+    def backward(self, out: Value) -> None:
+        """Add local_diff * out.grad into each of ``out.parents``' grad."""
+        raise NotImplementedError
+
+    def __call__(self, *operands: Operand) -> Value:
+        """A new Value: this gate run forward on ``operands`` (numbers become constant leaves)."""
+        if not operands:
+            raise TypeError(f"{self!r} needs at least one operand")
+        parents = _lift_tuple(list(operands), self.symbol)
+        # A gate written outside the engine may return an int, a NumPy scalar, a Value or NaN:
+        # check what forward gives before it becomes a node.
+        result = self.forward(*parents)
+        data = real_to_float(result)
+        if data is None:
+            raise TypeError(
+                f"{self!r}: forward must return a number computed from the parents' "
+                f".data, got {type(result).__name__}"
+            )
+        if math.isnan(data):
+            raise ValueError(f"{self!r}: forward returned nan, not a number")
+        if math.isinf(data):  # an overflow, named as every built-in gate names one
+            raise _overflow(self, parents, data)
+        if self.many or len(parents) > 2:
+            return _node(data, self, None, None, parents)
+        return _node(data, self, parents[0], parents[1] if len(parents) == 2 else None, ())
+
+    def __repr__(self) -> str:
+        return f"<gate {self.symbol}>"
+
+
+class Add(Gate):
+    """a + b;  d/da = 1, d/db = 1: the add gate hands up_diff unchanged to both inputs."""
+
+    symbol = "+"
+
+    def forward(self, a: Value, b: Value) -> float:
+        return a.data + b.data
+
+    def backward(self, out: Value) -> None:
+        a, b = out._a, out._b
+        a.grad += out.grad
+        b.grad += out.grad
+
+
+class Sub(Gate):
+    """a - b;  d/da = 1, d/db = -1."""
+
+    symbol = "-"
+
+    def forward(self, a: Value, b: Value) -> float:
+        return a.data - b.data
+
+    def backward(self, out: Value) -> None:
+        a, b = out._a, out._b
+        a.grad += out.grad
+        b.grad -= out.grad
+
+
+class Mul(Gate):
+    """a * b;  d/da = b, d/db = a: the mul gate swaps its inputs."""
+
+    symbol = "*"
+
+    def forward(self, a: Value, b: Value) -> float:
+        return a.data * b.data
+
+    def backward(self, out: Value) -> None:
+        a, b = out._a, out._b
+        a.grad += b.data * out.grad
+        b.grad += a.data * out.grad
+
+
+class Div(Gate):
+    """a / b;  d/da = 1/b, d/db = -a/b^2."""
+
+    symbol = "/"
+
+    def forward(self, a: Value, b: Value) -> float:
+        if b.data == 0.0:
+            raise ZeroDivisionError(f"division: {a.data!r} / 0 is undefined")
+        return a.data / b.data
+
+    def backward(self, out: Value) -> None:
+        a, b = out._a, out._b
+        a.grad += out.grad / b.data
+        b.grad -= out.data / b.data * out.grad  # a/b^2 = (a/b)/b
+
+
+class Neg(Gate):
+    """-a;  d/da = -1."""
+
+    symbol = "neg"
+
+    def forward(self, a: Value) -> float:
+        return -a.data
+
+    def backward(self, out: Value) -> None:
+        a = out._a
+        a.grad -= out.grad
+
+
+class PowConst(Gate):
+    """a ** k for a number k;  d/da = k a^(k-1)."""
+
+    def __init__(self, k: float) -> None:
+        self.k = k
+        self.symbol = f"**{k:g}"
+
+    def forward(self, base: Value) -> float:
+        a, k = base.data, self.k
+        if a < 0.0 and not k.is_integer():
+            raise ValueError(f"power: {a!r} ** {k!r} is not a real number")
+        if a == 0.0 and k < 0.0:
+            raise ZeroDivisionError(f"power: 0 ** {k!r} is undefined")
+        if a == 0.0 and 0.0 < k < 1.0:
+            raise ValueError(f"power: the derivative of x ** {k!r} is infinite at x = 0")
+        try:
+            return math.pow(a, k)
+        except OverflowError:
+            raise OverflowError(f"power: {a!r} ** {k!r} overflows a float") from None
+
+    def backward(self, out: Value) -> None:
+        a = out._a
+        k = self.k
+        if k != 0.0:  # x ** 0 = 1 is flat; skipping also avoids 0 ** -1 at x = 0
+            a.grad += k * a.data ** (k - 1.0) * out.grad
+
+
+_power_gates: dict[float, PowConst] = {}
+
+
+def _power_gate(k: float) -> PowConst:
+    """One shared gate per exponent, so ``x ** 2`` nodes cost no extra memory."""
+    gate = _power_gates.get(k)
+    if gate is None:
+        if not math.isfinite(k):
+            raise ValueError(f"power: exponent must be finite, got {k}")
+        gate = _power_gates[k] = PowConst(k)
+    return gate
+
+
+class Pow(Gate):
+    """a ** b for a Value b (a > 0);  d/da = b a^(b-1), d/db = a^b ln a."""
+
+    symbol = "**"
+
+    def forward(self, base: Value, exponent: Value) -> float:
+        a, b = base.data, exponent.data
+        if a <= 0.0:
+            raise ValueError(
+                f"power: {a!r} ** b with a Value exponent needs a positive base "
+                "(its derivative in b is a^b ln a); use a number exponent for this base"
+            )
+        try:
+            return math.pow(a, b)
+        except OverflowError:
+            raise OverflowError(f"power: {a!r} ** {b!r} overflows a float") from None
+
+    def backward(self, out: Value) -> None:
+        a, b = out._a, out._b
+        a.grad += b.data * out.data / a.data * out.grad  # b a^(b-1) = b a^b / a
+        b.grad += out.data * math.log(a.data) * out.grad
+
+
+class Exp(Gate):
+    """e^a;  d/da = e^a, the output itself."""
+
+    symbol = "exp"
+
+    def forward(self, a: Value) -> float:
+        try:
+            return math.exp(a.data)
+        except OverflowError:
+            raise OverflowError(
+                f"exp: e ** {a.data!r} overflows a float (the limit is ~709.78)"
+            ) from None
+
+    def backward(self, out: Value) -> None:
+        a = out._a
+        a.grad += out.data * out.grad
+
+
+class Log(Gate):
+    """ln a for a > 0;  d/da = 1/a."""
+
+    symbol = "log"
+
+    def forward(self, a: Value) -> float:
+        if a.data <= 0.0:
+            raise ValueError(f"log: needs a positive input, got {a.data!r}")
+        return math.log(a.data)
+
+    def backward(self, out: Value) -> None:
+        a = out._a
+        a.grad += out.grad / a.data
+
+
+class Tanh(Gate):
+    """tanh(a);  d/da = 1 - tanh(a)^2. math.tanh saturates to +-1 without overflowing."""
+
+    symbol = "tanh"
+
+    def forward(self, a: Value) -> float:
+        return math.tanh(a.data)
+
+    def backward(self, out: Value) -> None:
+        a = out._a
+        a.grad += (1.0 - out.data * out.data) * out.grad
+
+
+class Sigmoid(Gate):
+    """s(a) = 1 / (1 + e^-a);  d/da = s (1 - s): the sigmoid gate scales by s(1 - s)."""
+
+    symbol = "sigmoid"
+
+    def forward(self, a: Value) -> float:
+        # Only ever exponentiate a non-positive number, so e^x cannot overflow.
+        x = a.data
+        if x >= 0.0:
+            return 1.0 / (1.0 + math.exp(-x))
+        e = math.exp(x)
+        return e / (1.0 + e)
+
+    def backward(self, out: Value) -> None:
+        a = out._a
+        a.grad += out.data * (1.0 - out.data) * out.grad
+
+
+class ReLU(Gate):
+    """max(0, a);  d/da = 1 if a > 0 else 0 (relu'(0) is taken as 0)."""
+
+    symbol = "relu"
+
+    def forward(self, a: Value) -> float:
+        return a.data if a.data > 0.0 else 0.0
+
+    def backward(self, out: Value) -> None:
+        a = out._a
+        if a.data > 0.0:
+            a.grad += out.grad
+
+
+class Abs(Gate):
+    """|a|;  d/da = sign(a), taken as 0 at a = 0."""
+
+    symbol = "abs"
+
+    def forward(self, a: Value) -> float:
+        return abs(a.data)
+
+    def backward(self, out: Value) -> None:
+        a = out._a
+        if a.data > 0.0:
+            a.grad += out.grad
+        elif a.data < 0.0:
+            a.grad -= out.grad
+
+
+class Max(Gate):
+    """max(a, b);  the max gate routes up_diff to the larger input; a tie gives each half."""
+
+    symbol = "max"
+
+    def forward(self, a: Value, b: Value) -> float:
+        return a.data if a.data >= b.data else b.data
+
+    def backward(self, out: Value) -> None:
+        _route(out)
+
+
+class Min(Gate):
+    """min(a, b);  routes up_diff to the smaller input; a tie gives each half."""
+
+    symbol = "min"
+
+    def forward(self, a: Value, b: Value) -> float:
+        return a.data if a.data <= b.data else b.data
+
+    def backward(self, out: Value) -> None:
+        _route(out)
+
+
+def _route(out: Value) -> None:
+    """The backward rule of max and min: d/d(the input passed on) = 1, d/d(the other) = 0;
+    on a tie neither derivative exists, and each input gets half of up_diff."""
+    a, b = out._a, out._b
+    if a.data == b.data:
+        a.grad += 0.5 * out.grad
+        b.grad += 0.5 * out.grad
+    elif out.data == a.data:  # the output holds the data of the input it passed on
+        a.grad += out.grad
+    else:
+        b.grad += out.grad
+
+
+class Sum(Gate):
+    """x_1 + ... + x_n;  d/dx_i = 1 for every i."""
+
+    symbol = "sum"
+    many = True
+
+    def forward(self, *xs: Value) -> float:
+        total = 0.0
+        for x in xs:  # left to right, exactly as a chain of + gates would add
+            total += x.data
+        return total
+
+    def backward(self, out: Value) -> None:
+        up_diff = out.grad
+        for x in out._many:
+            x.grad += up_diff
+
+
+class Dot(Gate):
+    """w_1 x_1 + ... + w_n x_n (+ b);  d/dw_i = x_i, d/dx_i = w_i, d/db = 1."""
+
+    symbol = "dot"
+    many = True
+
+    def forward(self, *wxb: Value) -> float:
+        # Add left to right, exactly as w_1*x_1 + w_2*x_2 + ... + b would: fused and primitive
+        # neurons agree bit for bit (sum() would not: it compensates rounding in 3.12+).
+        n = len(wxb) // 2  # n weights, then n inputs, then the bias if the count is odd
+        total = 0.0
+        for w, x in zip(wxb[:n], wxb[n : 2 * n]):
+            total += w.data * x.data
+        if len(wxb) % 2:
+            total += wxb[-1].data
+        return total
+
+    def backward(self, out: Value) -> None:
+        up_diff = out.grad
+        wxb = out._many
+        n = len(wxb) // 2
+        if len(wxb) % 2:
+            wxb[-1].grad += up_diff
+        for w, x in zip(wxb[:n], wxb[n : 2 * n]):
+            w.grad += x.data * up_diff
+            x.grad += w.data * up_diff
+
+
+ADD, SUB, MUL, DIV, NEG = Add(), Sub(), Mul(), Div(), Neg()
+POW, EXP, LOG, TANH, SIGMOID = Pow(), Exp(), Log(), Tanh(), Sigmoid()
+RELU, ABS, MAX, MIN, SUM, DOT = ReLU(), Abs(), Max(), Min(), Sum(), Dot()

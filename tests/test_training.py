@@ -1,0 +1,89 @@
+"""The one training step: what it computes, its two paths, the demo's schedule, no NumPy."""
+
+from __future__ import annotations
+
+import math
+import subprocess
+import sys
+
+import pytest
+
+from micrograd_notes.data import make_moons
+from micrograd_notes.losses import accuracy, binary_cross_entropy, hinge, l2
+from micrograd_notes.nn import MLP
+from micrograd_notes.optim import SGD
+from micrograd_notes.training import Training, train_step
+
+X, Y01 = make_moons(16, seed=2)
+INPUTS, LABELS = X.tolist(), (2.0 * Y01 - 1.0).tolist()
+
+
+def test_a_step_is_hinge_plus_l2_then_one_update() -> None:
+    model, twin = MLP(2, [4, 1], seed=5), MLP(2, [4, 1], seed=5)
+    loss, acc = train_step(model, INPUTS, LABELS, SGD(model.parameters(), lr=0.3), 1e-3)
+    # The same step written out by hand on the twin.
+    params = twin.parameters()
+    scores = [twin(x) for x in INPUTS]
+    expected = hinge(scores, LABELS) + l2(params, 1e-3)
+    expected.backward()
+    assert loss == expected.data and acc == accuracy(scores, LABELS)
+    assert [p.data for p in model.parameters()] == [p.data - 0.3 * p.grad for p in params]
+
+
+def test_a_step_takes_another_loss_as_the_lab_does() -> None:
+    # The training lab steps with binary cross-entropy on labels in {0, 1}.
+    model, twin = MLP(2, [4, 1], seed=6), MLP(2, [4, 1], seed=6)
+    optimizer = SGD(model.parameters(), lr=0.2, momentum=0.9)
+    loss, acc = train_step(model, INPUTS, Y01.tolist(), optimizer, 0.0, loss=binary_cross_entropy)
+    scores = [twin(x) for x in INPUTS]
+    expected = binary_cross_entropy(scores, Y01.tolist()) + l2(twin.parameters(), 0.0)
+    expected.backward()
+    assert loss == expected.data and acc == accuracy(scores, LABELS)  # {0, 1} reads as {-1, +1}
+    assert [p.data for p in model.parameters()] == [
+        p.data - 0.2 * p.grad for p in twin.parameters()
+    ]
+
+
+def test_the_fast_path_gives_the_default_paths_numbers() -> None:
+    models = {fast: MLP(2, [6, 6, 1], seed=3) for fast in (False, True)}
+    optimizers = {fast: SGD(m.parameters(), lr=0.5) for fast, m in models.items()}
+    for _ in range(3):
+        steps = {fast: train_step(models[fast], INPUTS, LABELS, optimizers[fast], fast=fast)
+                 for fast in models}  # fmt: skip
+        assert steps[True] == pytest.approx(steps[False], rel=1e-12)
+    weights = {fast: [p.data for p in m.parameters()] for fast, m in models.items()}
+    assert weights[True] == pytest.approx(weights[False], rel=1e-12, abs=1e-15)
+
+
+def test_training_follows_the_demos_schedule() -> None:
+    training = Training(MLP(2, [4, 1], seed=1), INPUTS, LABELS, steps=4)
+    rates = []
+    for _ in range(4):
+        loss, acc = training.step()
+        rates.append(training.optimizer.lr)
+        assert math.isfinite(loss) and 0.0 <= acc <= 1.0
+    assert rates == pytest.approx([1.0, 0.775, 0.55, 0.325])  # 1 - 0.9 k / steps
+    assert training.done == 4
+    with pytest.raises(ValueError, match="training is over: all 4 steps are done"):
+        training.step()
+
+
+@pytest.mark.parametrize("steps", [0, -1, 2.0, True, "3"])
+def test_training_refuses_a_bad_step_count(steps: object) -> None:
+    with pytest.raises(ValueError, match="steps must be an int >= 1"):
+        Training(MLP(2, [1]), INPUTS, LABELS, steps=steps)  # type: ignore[arg-type]
+
+
+def test_the_step_imports_without_numpy() -> None:
+    # The playground runs it under Pyodide, which has no NumPy there.
+    script = (
+        "import sys; sys.modules['numpy'] = None\n"
+        "from micrograd_notes.nn import MLP\n"
+        "from micrograd_notes.training import Training\n"
+        "print(Training(MLP(2, [3, 1]), [[0.5, 1.0], [-1.0, 0.2]], [1.0, -1.0], 2).step()[1])\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert done.returncode == 0, done.stderr[-800:]
+    assert 0.0 <= float(done.stdout) <= 1.0
