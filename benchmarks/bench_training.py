@@ -15,10 +15,11 @@ garbage pays for collecting them in its later steps. What is left after the bloc
 step is collected untimed before the next engine runs (a small bias in micrograd's favour).
 The table shows time per step.
 
-Two rows each for the engines: micrograd_notes by default and on the demo's fast path (a
-tape, with the cyclic GC paused during each step); micrograd 0.1.0 as is and with the
-cyclic GC paused for the whole block, so that its cyclic garbage is collected untimed: the
-fairest case for micrograd.
+Three rows for micrograd_notes: the engine as is, on its fast path (a tape, with the cyclic
+GC paused during each step), and compiled (the demo's path: the step recorded and compiled
+once, before the timing, then run as a Python function); two for micrograd 0.1.0: as is,
+and with the cyclic GC paused for the whole block, so that its cyclic garbage is collected
+untimed: the fairest case for micrograd.
 """
 
 from __future__ import annotations
@@ -43,14 +44,18 @@ except ImportError:  # the `bench` extra is not installed
 LR = 0.5
 
 
-def ours_steps(model: MLP, X: list[list[float]], y: list[float], steps: int, fast: bool) -> float:
+def ours_steps(
+    model: MLP, X: list[list[float]], y: list[float], steps: int, path: str, optimizer=None
+) -> float:
     """``steps`` training steps with micrograd_notes (fused neurons, the default), each the
-    package's own ``train_step`` with plain SGD at a fixed ``LR``; the last step's loss.
-    ``fast``: on the demo's fast path, a tape with the cyclic GC paused."""
-    optimizer = SGD(model.parameters(), lr=LR)
+    package's own ``train_step`` on ``path`` ("engine", "tape": a tape with the cyclic GC
+    paused, or "compiled") with plain SGD at a fixed ``LR``; the last step's loss. A
+    compiled step is recorded on the first step of an ``optimizer`` and reused after: give
+    the same one to every block to time the steps alone."""
+    optimizer = SGD(model.parameters(), lr=LR) if optimizer is None else optimizer
     loss_data = 0.0
     for _ in range(steps):
-        loss_data, _ = train_step(model, X, y, optimizer, ALPHA, fast=fast)
+        loss_data, _ = train_step(model, X, y, optimizer, ALPHA, path=path)
     return loss_data
 
 
@@ -157,10 +162,17 @@ def main() -> None:
     model, X, y = setup(args.points)
     # micrograd orders a neuron's parameters as w..., b, as we do: check the copy lines up.
     floats = FloatMLP(model)
-    fast_model = setup(args.points)[0]
+    fast_model, compiled_model = setup(args.points)[0], setup(args.points)[0]
+    compiled_optimizer = SGD(compiled_model.parameters(), lr=LR)  # one recording, reused
+    ours_steps(compiled_model, X, y, 1, "compiled", compiled_optimizer)  # record and compile
     runners = {
-        "micrograd_notes": lambda: ours_steps(model, X, y, args.block, fast=False),
-        "micrograd_notes, tape + gc paused": lambda: ours_steps(fast_model, X, y, args.block, True),
+        "micrograd_notes": lambda: ours_steps(model, X, y, args.block, "engine"),
+        "micrograd_notes, tape + gc paused": lambda: ours_steps(
+            fast_model, X, y, args.block, "tape"
+        ),
+        "micrograd_notes, compiled": lambda: ours_steps(
+            compiled_model, X, y, args.block, "compiled", compiled_optimizer
+        ),
     }
     losses = {"plain floats": FloatMLP(model).step(X, y)}
     if micrograd_nn is not None:
@@ -177,9 +189,11 @@ def main() -> None:
     else:
         print("micrograd is not installed (pip install -e '.[bench]'): comparing with floats only")
     stepped = setup(args.points)[0]
-    losses["micrograd_notes"] = ours_steps(stepped, X, y, 1, fast=False)
+    losses["micrograd_notes"] = ours_steps(stepped, X, y, 1, "engine")
     stepped_fast = setup(args.points)[0]
-    losses["micrograd_notes, tape + gc paused"] = ours_steps(stepped_fast, X, y, 1, fast=True)
+    losses["micrograd_notes, tape + gc paused"] = ours_steps(stepped_fast, X, y, 1, "tape")
+    stepped_compiled = setup(args.points)[0]
+    losses["micrograd_notes, compiled"] = ours_steps(stepped_compiled, X, y, 1, "compiled")
     reference = losses["plain floats"]
     for name, value in losses.items():
         assert abs(value - reference) <= 1e-9, (name, value, reference)
@@ -192,8 +206,8 @@ def main() -> None:
     ours_after = [w.data for layer in stepped.layers for n in layer.neurons for w in n.w]
     ours_after += [n.b.data for layer in stepped.layers for n in layer.neurons]
     assert max(abs(a - b) for a, b in zip(after, ours_after)) <= 1e-12
-    fast_after = [p.data for p in stepped_fast.parameters()]
-    assert fast_after == [p.data for p in stepped.parameters()]  # the tape: bit for bit
+    for other in (stepped_fast, stepped_compiled):  # the tape, the compiled step: bit for bit
+        assert [p.data for p in other.parameters()] == [p.data for p in stepped.parameters()]
     print(f"all engines agree on the first step's loss ({reference:.10f}) and update")
     runners["plain floats"] = lambda: [floats.step(X, y) for _ in range(args.block)]
 
