@@ -269,28 +269,38 @@ def _check_outside(
 
 
 def baked_reads(
-    nodes: list[Value], loop: Loop | None, position: dict[int, int], comparisons: Sequence[int]
+    nodes: list[Value],
+    loop: Loop | None,
+    position: dict[int, int],
+    comparisons: Sequence[int],
+    read: set[int],
 ) -> list[str]:
-    """Signs of a branch taken on ``.data`` while the tape recorded (see the module's notes)."""
+    """Signs of a branch taken on ``.data`` while the tape recorded: comparisons of Values,
+    and constants (leaves not in ``read``, the ids of the parameters and inputs) equal to the
+    data of a node made before the one that uses them. Whole numbers are not suspected."""
     found = []
-    if any(p <= len(position) for p in comparisons):
-        count = sum(p <= len(position) for p in comparisons)
+    seen = [k for k in comparisons if k <= len(position)]
+    if seen:
         found.append(
-            f"baked in: {count} comparison(s) of Values while the tape recorded (a branch "
+            f"baked in: {len(seen)} comparison(s) of Values while the tape recorded (a branch "
             "they decided is taken at every call)"
         )
     scan = sorted([*nodes, *(loop.body if loop else ())], key=lambda n: position[id(n)])
     earlier: dict[float, Value] = {}
+    suspects: dict[float, tuple[Value, Value]] = {}
     for node in scan:
         for p in parents_of(node):
-            if p._gate is None and not p.data.is_integer() and p.data in earlier:
-                source = earlier[p.data]
-                found.append(
-                    f"baked in: the constant {p.data:.6g} that a {node.op} node uses is the "
-                    f"data a {source.op} node had when the tape recorded (a number read off "
-                    f".data{', in every sample' if loop and node in loop.body else ''}): "
-                    "it keeps that value at every call"
-                )
-                break
+            suspect = p._gate is None and id(p) not in read and not p.data.is_integer()
+            if suspect and p.data in earlier:
+                suspects.setdefault(p.data, (node, earlier[p.data]))
         earlier.setdefault(node.data, node)
+    if suspects:
+        value, (user, source) = next(iter(suspects.items()))
+        where = ", in every sample" if loop and any(user is n for n in loop.body) else ""
+        found.append(
+            f"baked in: {len(suspects)} constant(s) equal to the data a node had when the "
+            f"tape recorded, numbers read off .data{where} (the constant {value:.6g} that a "
+            f"{user.op} node uses is the data of a {source.op} node): each keeps its value at "
+            "every call"
+        )
     return found

@@ -62,7 +62,7 @@ from micrograd_notes.batch import (
 from micrograd_notes.engine import Value
 from micrograd_notes.gates import PowConst
 from micrograd_notes.graph import topological_order
-from micrograd_notes.nodes import _overflow
+from micrograd_notes.nodes import _count_open_list, _overflow, _tape_list
 
 STRAIGHT_LINE_LIMIT = 10_000  # inner nodes: beyond this, a program without a loop is refused
 RELATIVE = 1e-12  # check(): the largest relative difference allowed from the engine's grads
@@ -117,7 +117,8 @@ def compile_step(
         nodes = sorted(outer(root, loop.total), key=lambda n: position[id(n)])
     for node in [*nodes, *(loop.body if loop else ())]:
         _template(node)
-    notes += baked_reads(nodes, loop, position, comparisons)
+    read = {*param_ids, *map(id, input_list)}
+    notes += baked_reads(nodes, loop, position, comparisons, read)
     baked = [note for note in notes if note.startswith("baked")]
     if baked:
         warnings.warn("compile: " + "; ".join(baked), BakedBranchWarning, stacklevel=3)
@@ -335,7 +336,7 @@ class _Program:
         if len(sends) >= GUARD:
             for target in dict.fromkeys(t for t, _ in sends):
                 if target not in defined:
-                    self._emit(depth, f"{target} = 0.0")
+                    self._emit(depth, f"{target} = 0.0  # {node.op}: sums what the rule sends")
                     defined.add(target)
             self._emit(depth, f"if {up}:  # {node.op}: an up_diff of 0 sends nothing")
             depth += 1
@@ -566,8 +567,8 @@ class CompiledStep:
 
     def through_engine(self) -> float:
         """The same step on the engine: every node of the recorded graph recomputed from its
-        parents by its gate, then ``loss.backward()``. Its errors name the node, as the engine
-        names it."""
+        parents by its gate, then ``loss.backward()`` along the tape. Its errors name the
+        node, as the engine names it."""
         if self._order is None:
             program = self._program
             keep = set(map(id, program.nodes))
@@ -581,7 +582,15 @@ class CompiledStep:
                 raise _overflow(node._gate, parents, data)  # type: ignore[arg-type]
             node.data = data
         root = self._program.root
-        root.backward()
+        # backward() sweeps the recorded order, as it does inside the tape (an open tape is
+        # what it looks for): the grads add up in the same order as the compiled step's.
+        opened = _tape_list.set(self._order)
+        _count_open_list(+1)
+        try:
+            root.backward()
+        finally:
+            _tape_list.reset(opened)
+            _count_open_list(-1)
         return root.data
 
     def check(self) -> float:

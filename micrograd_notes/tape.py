@@ -75,7 +75,8 @@ class Tape:
             self._marking = _compared_at.set([])
             _count_open_list(+1)
         self._list = nodes
-        self._marks = _compared_at.get() or []
+        marks = _compared_at.get()
+        self._marks = [] if marks is None else marks
         self._start = len(nodes)
         return self
 
