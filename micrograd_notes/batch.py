@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from itertools import accumulate, chain
 from operator import attrgetter, itemgetter
-from typing import TypeVar
+from typing import TypeVar, cast
 
 from micrograd_notes.engine import Value
 from micrograd_notes.gates import SUM
@@ -109,10 +109,11 @@ def _loop_over(total: Value, root: Value, position: dict[int, int], params: dict
     for i, term in enumerate(terms):
         nodes = shape.body if i == 0 else shape.match(i, term, seen, columns)
         samples.append(nodes) if i else None
-        where = list(map(position.get, map(id, nodes)))
-        if None in where:
+        found = list(map(position.get, map(id, nodes)))
+        if None in found:
             raise _NoLoop("a node of a sample was made before the tape opened")
-        if where != sorted(where):  # type: ignore[type-var]  # no None: checked above
+        where = cast("list[int]", found)
+        if where != sorted(where):
             raise _NoLoop(f"sample {i}'s nodes were made in another order than sample 0's")
         if shape.touching:  # the engine adds into the parameters sample by sample: so must we
             sent = shape.touching(where)
@@ -151,7 +152,9 @@ class _Shape:
         self.plan = [(r, *found[r]) for r in range(self.size - 2, -1, -1)]
         param = [r is not None and r < 0 for r in self.refs]  # a slot holding a parameter
         sends = [k for k in range(self.size) if any(param[start[k] : start[k + 1]])]
-        self.touching = _getter(sends) if sends else None
+        self.touching: Callable[[list[int]], tuple[int, ...]] | None = (
+            _getter(sends) if sends else None
+        )
         self.touched = {id(leaf) for leaf, p in zip(self.flat, param) if p}
         # A sample is checked slot by slot at C speed: its parameters must be the very same
         # objects, its inner slots must point to the same places of its own graph.

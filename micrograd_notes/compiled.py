@@ -49,6 +49,7 @@ import re
 import warnings
 from collections.abc import Callable, Iterable, Sequence
 from operator import attrgetter
+from typing import TypeAlias
 
 from micrograd_notes.batch import (
     CompileError,
@@ -71,7 +72,8 @@ GUARD = 3  # a rule of this many lines or more runs under ``if up_diff:``, as th
 RESERVED = {"P", "X", "S", "O", "i", "k", "saved", "step", "exp", "log", "tanh", "pow", "abs"}
 RESERVED |= {"len", "range", "enumerate", "_"}
 
-__all__ = ["BakedBranchWarning", "CompileError", "CompiledStep", "compile_step"]
+__all__ = ["BakedBranchWarning", "CompileError", "CompiledStep", "Leaves", "compile_step"]
+Leaves: TypeAlias = "Value | Iterable[Leaves]"  # a Value, a list of them, lists of lists...
 
 
 class BakedBranchWarning(UserWarning):
@@ -82,7 +84,7 @@ def compile_step(
     tape: list[Value],
     root: Value,
     params: Iterable[Value],
-    inputs: Iterable[Value | Iterable[Value]] = (),
+    inputs: Leaves = (),
     outputs: Iterable[Value] = (),
     comparisons: Sequence[int] = (),
 ) -> CompiledStep:

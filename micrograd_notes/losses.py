@@ -70,7 +70,7 @@ def _two_classes(
         value = y.data if isinstance(y, Value) else y
         if value not in classes:
             raise ValueError(f"{name}: labels must be {said}, got {value!r}")
-        found.append(y if isinstance(y, Value) else float(value))  # type: ignore[arg-type]
+        found.append(y if isinstance(y, Value) else float(value))
     return found
 
 

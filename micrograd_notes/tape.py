@@ -23,7 +23,7 @@ from contextvars import Token
 from types import TracebackType
 from typing import TYPE_CHECKING
 
-from micrograd_notes.compiled import CompiledStep, compile_step
+from micrograd_notes.compiled import CompiledStep, Leaves, compile_step
 from micrograd_notes.graph import topological_order
 from micrograd_notes.nodes import _compared_at, _count_open_list, _open_tape, _tape_list
 
@@ -110,7 +110,7 @@ class Tape:
         self,
         loss: Value,
         params: Iterable[Value],
-        inputs: Iterable[Value | Iterable[Value]] = (),
+        inputs: Leaves = (),
         outputs: Iterable[Value] = (),
     ) -> CompiledStep:
         """The recorded step of ``loss`` written out as a Python function (see compiled.py)::

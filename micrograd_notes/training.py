@@ -24,13 +24,17 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from itertools import chain
+from typing import TYPE_CHECKING
 from weakref import WeakKeyDictionary
 
 from micrograd_notes.engine import Value
 from micrograd_notes.losses import accuracy, hinge, l2
 from micrograd_notes.nn import MLP
 from micrograd_notes.optim import SGD, Optimizer
-from micrograd_notes.tape import CompiledStep, Tape, gc_paused
+from micrograd_notes.tape import Tape, gc_paused
+
+if TYPE_CHECKING:
+    from micrograd_notes.compiled import CompiledStep
 
 ALPHA = 1e-4  # the L2 weight of the demo's loss
 PATHS = ("compiled", "tape", "engine")

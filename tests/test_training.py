@@ -107,3 +107,42 @@ def test_the_step_imports_without_numpy() -> None:
     )
     assert done.returncode == 0, done.stderr[-800:]
     assert 0.0 <= float(done.stdout) <= 1.0
+
+
+def test_mini_batches_on_the_compiled_path_are_the_engines_steps() -> None:
+    # The lab's way: another batch each step (points and labels written into the compiled
+    # step's leaves), binary cross-entropy, momentum; then a batch of another size.
+    models = {path: MLP(2, [5, 1], "tanh", seed=4) for path in ("compiled", "engine")}
+    optimizers = {p: SGD(m.parameters(), lr=0.3, momentum=0.9) for p, m in models.items()}
+    y01 = Y01.tolist()
+    for k in range(6):
+        size = 4 if k < 5 else 7
+        batch = [(3 * k + 5 * i) % len(INPUTS) for i in range(size)]
+        xs, ys = [INPUTS[i] for i in batch], [y01[i] for i in batch]
+        steps = {
+            path: train_step(models[path], xs, ys, optimizers[path], 0.01,
+                             loss=binary_cross_entropy, path=path)
+            for path in models
+        }  # fmt: skip
+        assert steps["compiled"] == steps["engine"]
+    weights = [[p.data for p in m.parameters()] for m in models.values()]
+    assert weights[0] == weights[1]
+
+
+def test_the_compiled_path_checks_each_batch_as_the_engine_does() -> None:
+    model = MLP(2, [3, 1], seed=7)
+    optimizer = SGD(model.parameters(), lr=0.1)
+    train_step(model, INPUTS[:4], LABELS[:4], optimizer)  # recorded, labels checked
+    with pytest.raises(ValueError, match=r"hinge: labels must be -1 or \+1, got 0"):
+        train_step(model, INPUTS[:4], [0, 1, 1, -1], optimizer)  # a label it has not seen
+    bad = [row[:] for row in INPUTS[:4]]
+    bad[2][1] = math.nan
+    with pytest.raises(ValueError, match="Value data must be finite, got nan"):
+        train_step(model, bad, LABELS[:4], optimizer)
+    whole = [[1, 0], [0, 1], [2, 2], [-1, 3]]  # ints, as a learner types them
+    twin = MLP(2, [3, 1], seed=7)
+    for p, q in zip(twin.parameters(), model.parameters()):
+        p.data = q.data
+    compiled = train_step(model, whole, LABELS[:4], optimizer)
+    engine = train_step(twin, whole, LABELS[:4], SGD(twin.parameters(), lr=0.1), path="engine")
+    assert compiled == engine
