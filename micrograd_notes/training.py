@@ -120,6 +120,13 @@ _FLOAT = frozenset({float})
 _recorded: WeakKeyDictionary[Optimizer, _Recorded] = WeakKeyDictionary()
 
 
+def compiled_step(optimizer: Optimizer) -> CompiledStep | None:
+    """The compiled step ``train_step`` keeps for ``optimizer`` (None before its first step on
+    the compiled path): ``print(compiled_step(optimizer).source)`` shows the program."""
+    recorded = _recorded.get(optimizer)
+    return None if recorded is None else recorded.step
+
+
 def _compiled(
     model: MLP,
     inputs: Sequence[Sequence[float]],
