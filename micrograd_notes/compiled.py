@@ -46,6 +46,7 @@ import keyword
 import linecache
 import math
 import re
+import textwrap
 import warnings
 from collections.abc import Callable, Iterable, Sequence
 from operator import attrgetter
@@ -408,6 +409,13 @@ class _Program:
     def _header(self) -> None:
         loop = self.loop
         what = f"{len(loop.samples)} samples in one loop" if loop else "straight-line"
+        said = ["P: the parameters", "X: the inputs (their .data is read at every call)"]
+        if loop:
+            said.append("S: one row per sample (its inputs' data, then its own constants)")
+        if self.outputs:
+            said.append("O: the nodes whose .data is written")
+        words = "; ".join(said) + ". Returns the loss, and each parameter's grad plus "
+        words += "d(loss)/d(parameter)."
         self.lines += [
             "from math import exp, log, pow, tanh",
             "",
@@ -415,9 +423,7 @@ class _Program:
             "def step(P, X, S, O):",
             f'    """One forward and backward pass of the recorded graph ({what}).',
             "",
-            "    P: the parameters, X: the inputs (their .data is read at every call); S: one row",
-            "    per sample (its inputs' data, then its own constants); O: nodes whose .data is",
-            "    written. Returns the loss, and each parameter's grad plus d(loss)/d(parameter).",
+            *textwrap.wrap(words, 92, initial_indent="    ", subsequent_indent="    "),
             '    """',
         ]
         params = {id(p): j for j, p in enumerate(self.params)}
