@@ -440,10 +440,10 @@ assert step.check() == 0.0  # the same check, done by the step itself against th
 # %% [markdown]
 # Bit for bit the same: the program does the engine's multiply-adds in the engine's order,
 # without building a node, looking up a gate or walking a list. That is why the package's
-# training loops run compiled (the demo, the training lab, notebooks 10 and 12): the demo's
-# step takes about a third of the time of the same network written by hand with lists of
-# floats, and less than a sixth of the engine's (README, "Performance"). A batch of a
-# hundred points would repeat the same lines a hundred times; instead, when the loss is a
+# training loops run compiled (the demo, the training lab, the later notebooks' long runs):
+# the demo's step takes about a third of the time of the same network written by hand with
+# lists of floats, and less than a sixth of the engine's (README, "Performance"). A batch of
+# a hundred points would repeat the same lines a hundred times; instead, when the loss is a
 # mean over the samples, the compiler checks that every sample's graph has the first one's
 # shape and writes the body once, as a loop over the samples.
 #
