@@ -84,13 +84,15 @@ def find_loop(
     """The biggest ``Value.sum`` whose terms' subgraphs share one shape, as a loop; or None
     and why there is none."""
     sums = sorted((n for n in tape if n._gate is SUM and len(n._many) > 1), key=_size)
-    why = "the loss has no Value.sum of two or more terms (a mean over a batch)"
+    reasons = []
     for total in sums[:3]:
         try:
             return _loop_over(total, root, position, params), ""
         except _NoLoop as err:
-            why = f"{err} (the sum of {len(total._many)} terms)"
-    return None, why
+            reasons.append(f"{err} (the sum of {len(total._many)} terms)")
+    return None, reasons[0] if reasons else (
+        "the loss has no Value.sum of two or more terms (a mean over a batch)"
+    )  # fmt: skip
 
 
 def _size(node: Value) -> int:
