@@ -25,6 +25,7 @@ untimed: the fairest case for micrograd.
 from __future__ import annotations
 
 import argparse
+import gc
 import sys
 from pathlib import Path
 
@@ -137,6 +138,42 @@ class FloatMLP:
         return loss
 
 
+def compile_cost(points: int, repeats: int) -> tuple[float, float, int]:
+    """Compiling the demo's step for ``points`` points, as ``train_step`` does it (the graph
+    recorded on a tape, then ``Tape.compile``, the cyclic GC paused): the median CPU time of
+    the compile alone over ``repeats`` runs, in seconds; its peak memory in bytes
+    (tracemalloc, in a run of its own: tracing slows it down); the program's size in bytes."""
+    import statistics
+    import time
+    import tracemalloc
+
+    from micrograd_notes import Tape, Value, gc_paused
+    from micrograd_notes.losses import hinge, l2
+
+    def record():
+        model, X, y = setup(points)
+        xs, ys = [[Value(a), Value(b)] for a, b in X], [Value(v) for v in y]
+        with Tape() as tape:
+            scores = [model(x) for x in xs]
+            loss = hinge(scores, ys) + l2(model.parameters(), ALPHA)
+        return lambda: tape.compile(loss, model.parameters(), inputs=[xs, ys], outputs=scores)
+
+    times = []
+    for _ in range(repeats):
+        run = record()
+        with gc_paused():
+            start = time.process_time()
+            run()
+            times.append(time.process_time() - start)
+    run = record()
+    gc.collect()
+    tracemalloc.start()
+    step = run()
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    return statistics.median(times), peak, len(step.source)
+
+
 def micrograd_model(model: MLP):
     """A micrograd MLP holding our model's weights."""
     theirs = micrograd_nn.MLP(2, [16, 16, 1])
@@ -156,6 +193,9 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=9, help="interleaved rounds")
     parser.add_argument("--block", type=int, default=5, help="consecutive steps per timed run")
     parser.add_argument("--points", type=int, default=100, help="training points (the demo's 100)")
+    parser.add_argument(
+        "--compile-points", type=int, nargs="*", default=[100, 1000], help="table (b)'s sizes"
+    )
     args = parser.parse_args()
     print(python_line())
 
@@ -223,6 +263,17 @@ def main() -> None:
         ms = per_step[name]
         rows.append([name, f"{ms:,.1f} ms", f"{ms / ours:.1f}x", f"{ms / floor:.2f}x"])
     print(table(rows, ["engine", "time per step", "vs micrograd_notes", "vs plain floats"]))
+
+    print(
+        "\n(b) compiling the demo's step, as train_step does it (recorded, then Tape.compile, "
+        f"the GC paused): median CPU time of {args.repeats}; peak memory (tracemalloc)"
+    )
+    rows = []
+    for points in args.compile_points:
+        seconds, peak, size = compile_cost(points, args.repeats)
+        rows.append([f"{points:,}", f"{1000 * seconds:,.0f} ms", f"{peak / 1e6:.1f} MB",
+                     f"{size / 1000:.0f} KB"])  # fmt: skip
+    print(table(rows, ["points", "compile", "peak memory", "program"]))
 
 
 if __name__ == "__main__":

@@ -88,7 +88,7 @@ def test_a_mean_over_a_batch_is_one_loop_of_one_size_at_any_batch_size() -> None
         model, xs, ys = _batch(n)
         params = model.parameters()
 
-        def make() -> Value:
+        def make(model=model, xs=xs, ys=ys, params=params) -> Value:  # type: ignore[no-untyped-def]
             return hinge([model(x) for x in xs], ys) + l2(params, 1e-3)
 
         step, got = compiled_step(make, params, inputs=xs)
@@ -214,7 +214,7 @@ def test_a_comparison_of_values_while_recording_is_reported() -> None:
 
 def test_a_number_read_off_data_is_reported() -> None:
     # log_sum_exp shifts the logits by m = max(z.data): a constant taken from the data.
-    model, xs, _ = _batch(4, seed=5)
+    _, xs, _ = _batch(4, seed=5)
     net = MLP(2, [3, 3], seed=5)
     with Tape() as tape:
         loss = softmax_cross_entropy([net([x.data for x in row]) for row in xs], [0, 1, 2, 1])
