@@ -6,7 +6,8 @@ once as the program the engine runs: a local variable per node, each gate's forw
 line, then the reverse sweep, one line per down_diff = local_diff · up_diff. The lines come
 from the gates: each gate in ``gates.py`` carries its rule as a small code template (``code``
 for the forward, ``code_diffs`` for the down_diff it sends each parent) beside its ``forward``
-and ``backward``. ``step.source`` is the program; ``step()`` runs it.
+and ``backward``; ``program.py`` copies them out. ``step.source`` is the program; ``step()``
+runs it.
 
 A call reads the current ``.data`` of every leaf in ``params`` and ``inputs``; every other
 leaf is a constant, written into the program as a number. It returns the loss as a float and
@@ -42,36 +43,24 @@ Honest limits:
 
 from __future__ import annotations
 
-import keyword
-import linecache
 import math
-import re
-import textwrap
 import warnings
-from collections.abc import Callable, Iterable, Sequence
-from operator import attrgetter
+from collections.abc import Iterable, Sequence
 from typing import TypeAlias
 
 from micrograd_notes.batch import (
     CompileError,
-    Loop,
     baked_reads,
     find_loop,
     needed,
     outer,
-    parents_of,
 )
 from micrograd_notes.engine import Value
-from micrograd_notes.gates import PowConst
-from micrograd_notes.graph import topological_order
 from micrograd_notes.nodes import _count_open_list, _overflow, _tape_list
+from micrograd_notes.program import Program
 
 STRAIGHT_LINE_LIMIT = 10_000  # inner nodes: beyond this, a program without a loop is refused
 RELATIVE = 1e-12  # check(): the largest relative difference allowed from the engine's grads
-GUARD = 3  # a rule of this many lines or more runs under ``if up_diff:``, as the engine skips
-# a node whose grad is 0 (a relu that is off: most of a sample beyond the hinge's margin)
-RESERVED = {"P", "X", "S", "O", "i", "k", "saved", "step", "exp", "log", "tanh", "pow", "abs"}
-RESERVED |= {"len", "range", "enumerate", "_"}
 
 __all__ = ["BakedBranchWarning", "CompileError", "CompiledStep", "Leaves", "compile_step"]
 Leaves: TypeAlias = "Value | Iterable[Leaves]"  # a Value, a list of them, lists of lists...
@@ -125,7 +114,7 @@ def compile_step(
     baked = [note for note in notes if note.startswith("baked")]
     if baked:
         warnings.warn("compile: " + "; ".join(baked), BakedBranchWarning, stacklevel=3)
-    program = _Program(root, param_list, input_list, position, loop)
+    program = Program(root, param_list, input_list, position, loop)
     program.write(nodes, list(outputs))
     return CompiledStep(program, tape, notes)
 
@@ -169,377 +158,6 @@ def _template(node: Value) -> tuple[str, dict[str, str]]:
     return gate.code, gate.code_diffs  # type: ignore[union-attr]
 
 
-# ---- writing the program -----------------------------------------------------------------------
-
-_PLACE = re.compile(r"{(\w+)}")
-Operands = dict[str, str]
-_SIMPLE = re.compile(r"[^+\-]*")  # no sum or difference: a leading minus can become ``-=``
-
-
-def _literal(x: float) -> str:
-    """A float as Python source that reads back exactly; a negative one in parentheses."""
-    text = repr(float(x))
-    return f"({text})" if text.startswith("-") else text
-
-
-def _targets(names: list[str]) -> str:
-    """Names to unpack a tuple into: ``a, b``, ``(a,)``, or ``_`` for none."""
-    return ", ".join(names) if len(names) > 1 else f"({names[0]},)" if names else "_"
-
-
-class _Program:
-    """The generated source, and what each call passes to it."""
-
-    def __init__(self, root: Value, params: list[Value], inputs: list[Value],
-                 position: dict[int, int], loop: Loop | None) -> None:  # fmt: skip
-        self.root, self.params, self.inputs, self.loop = root, params, inputs, loop
-        self.position = position
-        self.names: dict[int, str] = {}  # id -> how the program reads a node's or leaf's data
-        self.inside: dict[int, str] = {}  # the same, inside the loop (a sample's own leaves)
-        self.grads: dict[int, str] = {}  # id -> the local name of a node's or parameter's grad
-        self.taken = set(RESERVED)
-        self.lines: list[str] = []
-        self.nodes: list[Value] = []  # every node, or those outside the loop
-        self.used: list[Value] = []  # the parameters the loss depends on: their grads
-        self.reads: list[list[Value]] = []  # per sample: the leaves read at every call
-        self.constants: list[list[float]] = []  # per sample: its own constants
-        self.outputs: list[object] = []  # O: a node, or (in the loop) one node per sample
-        self.row: list[str] = []  # the names a row of S is unpacked into
-        self.source = ""
-        self.function: Callable[..., tuple[float, list[float]]] | None = None
-
-    def rows(self) -> list[tuple[float, ...]]:
-        """S: one row per sample, the data of its leaves read now, then its constants."""
-        if self.loop is None:
-            return []
-        data = [list(map(_DATA, column)) for column in self.reads]
-        if not data and not self.constants:
-            return [()] * len(self.loop.samples)
-        return list(zip(*data, *self.constants))
-
-    # ---- names: a label when it makes a free Python name, else p3, x0, c1, v12
-
-    def _free(self, wanted: str, fallback: str, grad: bool) -> str:
-        name = wanted if wanted.isidentifier() and not keyword.iskeyword(wanted) else fallback
-        while name in self.taken or (grad and "d" + name in self.taken):
-            name += "_"
-        self.taken.update((name, "d" + name) if grad else (name,))
-        return name
-
-    def _name(self, node: Value, fallback: str, grad: bool, inside: bool = False) -> str:
-        name = self._free("" if inside else node.label, fallback, grad)
-        (self.inside if inside else self.names)[id(node)] = name
-        if grad:
-            self.grads[id(node)] = "d" + name
-        return name
-
-    def _name_leaves(self, nodes: list[Value], own: set[int]) -> None:
-        """Parameters (their data and grad) and inputs are read into names; constants are
-        written as numbers; ``own``: a sample's own leaves, named by ``_name_columns``."""
-        params = {id(p): j for j, p in enumerate(self.params)}
-        inputs = {id(x): j for j, x in enumerate(self.inputs)}
-        for node in nodes:
-            for p in parents_of(node):
-                if p._gate is not None or id(p) in self.names or id(p) in own:
-                    continue
-                if id(p) in params:
-                    self._name(p, f"p{params[id(p)]}", grad=True)
-                    self.used.append(p)
-                elif id(p) in inputs:
-                    self._name(p, f"x{inputs[id(p)]}", grad=False)
-                else:
-                    self.names[id(p)] = _literal(p.data)
-        self.used.sort(key=lambda p: params[id(p)])
-
-    def _name_columns(self) -> list[str]:
-        """A sample's own leaves: read at each call (x0, ...) or a constant of its own (c0,
-        ...); a constant every sample has the same is written as that number."""
-        assert self.loop is not None
-        inputs = {id(x) for x in self.inputs}
-        read, own = [], []
-        for leaf, column in zip(self.loop.leaves, self.loop.columns):
-            if any(id(x) in inputs for x in column):
-                read.append((leaf, column))
-            elif all(x.data == leaf.data for x in column):
-                self.inside[id(leaf)] = _literal(leaf.data)
-            else:
-                own.append((leaf, column))
-        names = [self._name(leaf, f"x{c}", False, True) for c, (leaf, _) in enumerate(read)]
-        names += [self._name(leaf, f"c{c}", False, True) for c, (leaf, _) in enumerate(own)]
-        self.reads = [column for _, column in read]
-        self.constants = [[x.data for x in column] for _, column in own]
-        return names
-
-    def _data(self, node: Value, inside: bool) -> str:
-        if inside and id(node) in self.inside:
-            return self.inside[id(node)]
-        return self.names[id(node)]
-
-    # ---- lines
-
-    def _emit(self, depth: int, line: str) -> None:
-        self.lines.append("    " * depth + line)
-
-    def _expand(self, node: Value, inside: bool) -> tuple[str, list[tuple[Value, str, Operands]]]:
-        """The forward expression of ``node``, and for each parent slot the parent, its name
-        in the template and the operands to fill its down_diff with, in the order the
-        engine's rule adds them. A gate of many parents repeats the part of its template
-        before `` + ...`` once per term (``{w} * {x}``: the first n parents are the w's, the
-        next n the x's) and ends with the part after it when a parent is left (``{b}``)."""
-        gate, parents = node._gate, parents_of(node)
-        code: str = gate.code  # type: ignore[union-attr]
-        common = {name: _literal(v) for name, v in vars(gate).items() if isinstance(v, float)}
-        common["out"] = self._data(node, inside)
-        common["up"] = self.grads.get(id(node), "0.0")
-        data = [self._data(p, inside) for p in parents]
-        if not gate.many:  # type: ignore[union-attr]
-            operands = {**common, **dict(zip("ab", data))}
-            return code.format_map(operands), [(p, m, operands) for p, m in zip(parents, "ab")]
-        head, _, tail = code.partition(" + ...")
-        names, ends = _PLACE.findall(head), _PLACE.findall(tail)
-        n = len(parents) // len(names)
-        left = len(parents) - n * len(names)
-        if left not in (0, len(ends)):
-            raise CompileError(f"compile: the template {code!r} of {gate!r} does not fit "
-                               f"{len(parents)} parents")  # fmt: skip
-        terms = [{**common, **{m: data[j * n + i] for j, m in enumerate(names)}} for i in range(n)]
-        last = {**common, **dict(zip(ends, data[n * len(names) :]))}
-        expression = " + ".join(head.format_map(o) for o in terms)
-        sends = [(parents[n * len(names) + j], m, last) for j, m in enumerate(ends[:left])]
-        if left:
-            expression += tail.format_map(last)
-        for i, o in enumerate(terms):
-            sends += [(parents[j * n + i], m, o) for j, m in enumerate(names)]
-        return expression, sends
-
-    def _forward(self, node: Value, depth: int, inside: bool) -> None:
-        expression, _ = self._expand(node, inside)
-        symbol = node.op
-        self._emit(depth, f"{self._data(node, inside)} = {expression}  # {symbol}")
-
-    def _backward(self, node: Value, depth: int, inside: bool, defined: set[str]) -> None:
-        """The lines of ``node``'s rule: each parent that needs a grad gets its down_diff."""
-        up = self.grads.get(id(node))
-        if up is None or up not in defined:  # it needs no grad, or received none
-            return
-        gate = node._gate
-        if isinstance(gate, PowConst) and gate.k == 0.0:
-            return  # x ** 0 is flat: nothing to send (the engine skips it too)
-        code: str = gate.code  # type: ignore[union-attr]
-        names = dict.fromkeys(_PLACE.findall(code) if gate.many else "ab")  # type: ignore[union-attr]
-        diffs = dict(zip(names, gate.code_diffs))  # type: ignore[union-attr]
-        _, slots = self._expand(node, inside)
-        sends = [
-            (self.grads[id(p)], diffs[m].format_map(o))
-            for p, m, o in slots
-            if id(p) in self.grads and m in diffs
-        ]
-        if not sends:
-            return
-        if len(sends) >= GUARD:
-            for target in dict.fromkeys(t for t, _ in sends):
-                if target not in defined:
-                    self._emit(depth, f"{target} = 0.0  # {node.op}: sums what the rule sends")
-                    defined.add(target)
-            self._emit(depth, f"if {up}:  # {node.op}: an up_diff of 0 sends nothing")
-            depth += 1
-        for target, expression in sends:
-            if target not in defined:
-                statement = f"{target} = {expression}"
-                defined.add(target)
-            elif expression.startswith("-") and _SIMPLE.fullmatch(expression[1:]):
-                statement = f"{target} -= {expression[1:]}"
-            else:
-                statement = f"{target} += {expression}"
-            self._emit(depth, f"{statement}  # {node.op}")
-
-    # ---- the whole program
-
-    def write(self, nodes: list[Value], outputs: list[Value]) -> None:
-        """Write the program of ``nodes`` (every node, or those outside the loop), and turn
-        it into the function each call runs."""
-        loop, position = self.loop, self.position
-        self.nodes = nodes
-        body = loop.body if loop else []
-        ordered = sorted([*nodes, *body], key=lambda n: position[id(n)])
-        grad = {id(p) for p in self.params}  # a node needs a grad if a parent does
-        for node in ordered:
-            if any(id(p) in grad for p in parents_of(node)):
-                grad.add(id(node))
-        self._name_leaves(nodes, set())
-        self._name_leaves(body, set(loop.slot) if loop else set())
-        self.row = self._name_columns() if loop else []
-        columns = self.row
-        if loop is None:  # the drawing's numbers: v5 is the box *#5 of viz.draw(loss)
-            number = {id(n): k for k, n in enumerate(topological_order(self.root))}
-            for node in nodes:
-                self._name(node, f"v{number[id(node)]}", id(node) in grad)
-        else:
-            first = [n for n in nodes if position[id(n)] < position[id(loop.total)]]
-            rest = [n for n in nodes if n not in first]
-            inside = {id(n) for n in body}
-            for k, node in enumerate([*first, *body, *rest]):
-                self._name(node, f"v{k}", id(node) in grad, inside=id(node) in inside)
-        written = self._outputs(outputs)
-        back = self._backward_pass(nodes)
-        self.lines = []
-        self._header()
-        self._emit(1, "# forward: each node's data, in the order the tape recorded them")
-        if loop is None:
-            for node in nodes:
-                self._forward_line(node, 1, False, written)
-        else:
-            words = set(re.findall(r"\w+", "\n".join(back)))
-            keep = [self.inside[id(n)] for n in body if self.inside[id(n)] in words]
-            self._loop_forward(nodes, columns, keep, written)
-            back = [line.replace("#KEEP#", _targets(keep)) for line in back if
-                    "#KEEP#" not in line or keep]  # fmt: skip
-        self.lines += back
-        grads = [self.grads[id(p)] for p in self.used]
-        rows = [", ".join(grads[k : k + 8]) + "," for k in range(0, len(grads), 8)]
-        self._emit(1, f"return {self.names[id(self.root)]}, [")
-        self.lines += ["        " + row for row in rows] + ["    ]"]
-        self.source = "\n".join(self.lines) + "\n"
-        filename = f"<compiled step {id(self):x}>"
-        linecache.cache[filename] = (len(self.source), None, self.source.splitlines(True), filename)
-        namespace: dict[str, object] = {}
-        exec(compile(self.source, filename, "exec"), namespace)  # the source written above
-        self.function = namespace["step"]  # type: ignore[assignment]
-
-    def _header(self) -> None:
-        loop = self.loop
-        what = f"{len(loop.samples)} samples in one loop" if loop else "straight-line"
-        said = ["P: the parameters", "X: the inputs (their .data is read at every call)"]
-        if loop:
-            said.append("S: one row per sample (its inputs' data, then its own constants)")
-        if self.outputs:
-            said.append("O: the nodes whose .data is written")
-        words = "; ".join(said) + ". Returns the loss, and each parameter's grad plus "
-        words += "d(loss)/d(parameter)."
-        self.lines += [
-            "from math import exp, log, pow, tanh",
-            "",
-            "",
-            "def step(P, X, S, O):",
-            f'    """One forward and backward pass of the recorded graph ({what}).',
-            "",
-            *textwrap.wrap(words, 92, initial_indent="    ", subsequent_indent="    "),
-            '    """',
-        ]
-        params = {id(p): j for j, p in enumerate(self.params)}
-        inputs = {id(x): j for j, x in enumerate(self.inputs)}
-        read = [x for x in self.inputs if id(x) in self.names]
-        if self.used or read:
-            self._emit(1, "# the parameters and the inputs: read at every call")
-        for p in self.used:
-            self._emit(1, f"{self.names[id(p)]} = P[{params[id(p)]}].data")
-        for x in read:
-            self._emit(1, f"{self.names[id(x)]} = X[{inputs[id(x)]}].data")
-
-    def _forward_line(self, node: Value, depth: int, inside: bool, written: dict[int, str]) -> None:
-        self._forward(node, depth, inside)
-        if id(node) in written:
-            name = self._data(node, inside)
-            self._emit(depth, f"{written[id(node)]} = {name}  # an output: its .data is written")
-
-    def _loop_forward(self, nodes: list[Value], columns: list[str], keep: list[str],
-                      written: dict[int, str]) -> None:  # fmt: skip
-        loop = self.loop
-        assert loop is not None
-        total, position = loop.total, self.position
-        for node in nodes:
-            if position[id(node)] < position[id(total)]:
-                self._forward_line(node, 1, False, written)
-        name = self.names[id(total)]
-        self._emit(1, f"{name} = 0.0  # sum: the loop below adds each sample's term")
-        if keep:
-            self._emit(1, "saved = []  # what the backward pass needs of each sample")
-        target = _targets(columns)
-        if any("[i]" in w for w in written.values()):
-            target = f"i, {target if len(columns) < 2 else f'({target})'}"
-            self._emit(1, f"for {target} in enumerate(S):  # one sample at a time: a row of S")
-        else:
-            self._emit(1, f"for {target} in S:  # one sample at a time: a row of S")
-        for node in loop.body:
-            self._forward_line(node, 2, True, written)
-        self._emit(2, f"{name} += {self.inside[id(loop.body[-1])]}  # sum")
-        if keep:
-            self._emit(2, f"saved.append(({', '.join(keep)},))")
-        for node in nodes:
-            if position[id(node)] > position[id(total)]:
-                self._forward_line(node, 1, False, written)
-
-    def _backward_pass(self, nodes: list[Value]) -> list[str]:
-        """The backward pass's lines: the seed, the parameters' grads so far, then each
-        node's rule in reverse tape order (the loop over samples where the engine's sweep
-        reaches them). A ``#KEEP#`` line unpacks what the forward loop saved."""
-        loop, position = self.loop, self.position
-        self.lines = []
-        root = self.root
-        self._emit(1, "# backward: the seed, then each node's down_diffs, in reverse order")
-        defined = {self.grads[id(root)]} if id(root) in self.grads else set()
-        if defined:
-            self._emit(1, f"{self.grads[id(root)]} = 1.0  # the seed: d(loss)/d(loss)")
-        params = {id(p): j for j, p in enumerate(self.params)}
-        for p in self.used:
-            self._emit(1, f"{self.grads[id(p)]} = P[{params[id(p)]}].grad")
-            defined.add(self.grads[id(p)])
-        pending = loop is not None
-        for node in reversed(nodes):
-            if pending and position[id(node)] < loop.touch[1]:  # type: ignore[union-attr]
-                self._loop_backward(defined)
-                pending = False
-            if loop is None or node is not loop.total:
-                self._backward(node, 1, False, defined)
-        if pending:
-            self._loop_backward(defined)
-        return self.lines
-
-    def _loop_backward(self, defined: set[str]) -> None:
-        loop = self.loop
-        assert loop is not None
-        total, term = loop.total, loop.body[-1]
-        if self.grads.get(id(total)) not in defined or id(term) not in self.grads:
-            return  # nothing in the samples needs a grad
-        self._emit(1, "for k in range(len(S) - 1, -1, -1):  # the samples again, last first")
-        if self.row:
-            self._emit(2, f"{_targets(self.row)} = S[k]")
-        self._emit(2, "#KEEP# = saved[k]")
-        inside = set(defined)
-        self._emit(2, f"{self.grads[id(term)]} = {self.grads[id(total)]}  # sum")
-        inside.add(self.grads[id(term)])
-        for node in reversed(loop.body):
-            self._backward(node, 2, True, inside)
-
-    def _outputs(self, outputs: list[Value]) -> dict[int, str]:
-        """Where each node of ``outputs`` has its .data written: ``O[j]``, or ``O[j][i]`` for
-        a node of a sample (O[j] then holds that node of every sample)."""
-        written: dict[int, str] = {}
-        places: dict[int, int] | None = None
-        for node in outputs:
-            if not isinstance(node, Value) or node.is_leaf:
-                raise CompileError("compile: outputs must be nodes made by gates")
-            if id(node) in self.names:
-                written[id(node)] = f"O[{len(self.outputs)}].data"
-                self.outputs.append(node)
-                continue
-            if self.loop is not None and places is None:
-                places = {}
-                for nodes in self.loop.samples:
-                    places.update(zip(map(id, nodes), range(len(nodes))))
-            k = places.get(id(node)) if places is not None else None
-            if k is None:
-                raise CompileError("compile: an output is not a node the loss depends on")
-            key = id(self.loop.body[k])  # type: ignore[union-attr]
-            if key not in written:
-                written[key] = f"O[{len(self.outputs)}][i].data"
-                self.outputs.append([nodes[k] for nodes in self.loop.samples])  # type: ignore[union-attr]
-        return written
-
-
-_DATA = attrgetter("data")
-
-
 class CompiledStep:
     """One forward and backward pass of a recorded graph, as a Python function: ``step()``.
 
@@ -549,7 +167,7 @@ class CompiledStep:
     for what a call reads and writes, and for the limits.
     """
 
-    def __init__(self, program: _Program, tape: list[Value], notes: list[str]) -> None:
+    def __init__(self, program: Program, tape: list[Value], notes: list[str]) -> None:
         self.source = program.source
         self.notes = tuple(notes)
         self.samples = len(program.loop.samples) if program.loop else 0
