@@ -20,6 +20,7 @@ import keyword
 import linecache
 import re
 import textwrap
+import weakref
 from collections.abc import Callable
 from operator import attrgetter
 
@@ -265,7 +266,9 @@ class Program:
         self.lines += ["        " + row for row in rows] + ["    ]"]
         self.source = "\n".join(self.lines) + "\n"
         filename = f"<compiled step {id(self):x}>"
+        # Tracebacks show the program's lines while it lives (linecache is how they find them).
         linecache.cache[filename] = (len(self.source), None, self.source.splitlines(True), filename)
+        weakref.finalize(self, linecache.cache.pop, filename, None)
         namespace: dict[str, object] = {}
         exec(compile(self.source, filename, "exec"), namespace)  # the source written above
         self.function = namespace["step"]  # type: ignore[assignment]

@@ -68,3 +68,16 @@ def test_a_compiled_program_reads_like_a_function_of_the_math_module() -> None:
     assert step.source.startswith("from math import exp, log, pow, tanh\n")
     assert "pow(p0, 2.5)" in step.source and "2.5 * p0 ** (2.5 - 1.0)" in step.source
     assert math.isfinite(step())
+
+
+def test_a_programs_lines_show_in_tracebacks_while_it_lives() -> None:
+    import gc
+    import linecache
+
+    x = Value(0.5)
+    step, _ = compiled_step(lambda: (x * 2.0).tanh(), [x])
+    names = [name for name in linecache.cache if name.startswith("<compiled step")]
+    assert any(linecache.getline(name, 1).startswith("from math import") for name in names)
+    del step
+    gc.collect()
+    assert len([n for n in linecache.cache if n.startswith("<compiled step")]) < len(names)
