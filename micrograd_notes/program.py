@@ -26,7 +26,7 @@ from operator import attrgetter
 
 from micrograd_notes.batch import CompileError, Loop, parents_of
 from micrograd_notes.engine import Value
-from micrograd_notes.gates import PowConst
+from micrograd_notes.gates import ABS, MAX, MIN, RELU, PowConst
 from micrograd_notes.graph import topological_order
 
 GUARD = 3  # a rule of this many lines or more runs under ``if up_diff:``, as the engine skips
@@ -375,7 +375,11 @@ class Program:
         inside = set(defined)
         self._emit(2, f"{self.grads[id(term)]} = {self.grads[id(total)]}  # sum")
         inside.add(self.grads[id(term)])
+        gates = _gated(loop.body)
         for node in reversed(loop.body):
+            if id(node) in gates and self.grads.get(id(node)) in inside:
+                self._emit(2, f"if not {self.grads[id(node)]}:  # {gates[id(node)]} sent 0: so")
+                self._emit(3, "continue  # does every node before it, in this sample")
             self._backward(node, 2, True, inside)
 
     def _outputs(self, outputs: list[Value]) -> dict[int, str]:
@@ -402,3 +406,29 @@ class Program:
                 written[key] = f"O[{len(self.outputs)}][i].data"
                 self.outputs.append([nodes[k] for nodes in self.loop.samples])  # type: ignore[union-attr]
         return written
+
+
+_OFF = (RELU, ABS, MAX, MIN)  # gates that send 0 where they are off: a grad of exactly 0
+
+
+def _gated(body: list[Value]) -> dict[int, str]:
+    """The nodes of a sample that every earlier node of it reaches the sample's term through
+    (no edge jumps over them) and whose grad comes through a gate that can send 0 (relu, abs,
+    max, min): the op of that gate, by id. When such a node's grad is 0, so is every grad
+    before it in the sample, and the engine skips their rules: the loop goes on to the next
+    sample (the hinge's relu, off for every sample beyond the margin)."""
+    place = {id(n): k for k, n in enumerate(body)}
+    reach = [k for k in range(len(body))]  # the furthest node each one feeds
+    through: dict[int, str] = {}
+    for k, node in enumerate(body):
+        for p in parents_of(node):
+            if id(p) in place:
+                reach[place[id(p)]] = max(reach[place[id(p)]], k)
+                if node._gate in _OFF:
+                    through[id(p)] = node.op
+    found, furthest = {}, -1
+    for k, node in enumerate(body[:-1]):
+        if furthest <= k and id(node) in through:
+            found[id(node)] = through[id(node)]
+        furthest = max(furthest, reach[k])
+    return found

@@ -81,3 +81,24 @@ def test_a_programs_lines_show_in_tracebacks_while_it_lives() -> None:
     del step
     gc.collect()
     assert len([n for n in linecache.cache if n.startswith("<compiled step")]) < len(names)
+
+
+def test_a_sample_beyond_the_hinges_margin_is_skipped_as_the_engine_skips_it() -> None:
+    model, xs, ys = _batch(8)
+    last = model.layers[-1].neurons[0]
+    last.b.data = 3.0  # scores near 3: the +1 samples are beyond the margin, the -1 are not
+    params = model.parameters()
+
+    def make() -> Value:
+        return hinge([model(x) for x in xs], ys)
+
+    step, (loss, grads) = compiled_step(make, params)
+    assert "if not dv" in step.source and "continue" in step.source
+    for p in params:
+        p.grad = 0.0
+    with Tape():
+        again = make()
+        again.backward()
+    assert (loss, grads) == (again.data, [p.grad for p in params])
+    margins = [1.0 - y * model([x.data for x in row]).data for row, y in zip(xs, ys)]
+    assert min(margins) < 0.0 < max(margins)  # both kinds of sample
