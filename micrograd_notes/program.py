@@ -26,7 +26,7 @@ from operator import attrgetter
 
 from micrograd_notes.batch import CompileError, Loop, parents_of
 from micrograd_notes.engine import Value
-from micrograd_notes.gates import ABS, MAX, MIN, RELU, PowConst
+from micrograd_notes.gates import Abs, Max, Min, PowConst, ReLU
 from micrograd_notes.graph import topological_order
 
 GUARD = 3  # a rule of this many lines or more runs under ``if up_diff:``, as the engine skips
@@ -408,7 +408,7 @@ class Program:
         return written
 
 
-_OFF = (RELU, ABS, MAX, MIN)  # gates that send 0 where they are off: a grad of exactly 0
+_OFF = (ReLU, Abs, Max, Min)  # gates that send 0 where they are off: a grad of exactly 0
 
 
 def _gated(body: list[Value]) -> dict[int, str]:
@@ -424,7 +424,7 @@ def _gated(body: list[Value]) -> dict[int, str]:
         for p in parents_of(node):
             if id(p) in place:
                 reach[place[id(p)]] = max(reach[place[id(p)]], k)
-                if node._gate in _OFF:
+                if isinstance(node._gate, _OFF):
                     through[id(p)] = node.op
     found, furthest = {}, -1
     for k, node in enumerate(body[:-1]):
