@@ -261,7 +261,7 @@ def main() -> None:
     rows = []
     for name in runners:
         ms = per_step[name]
-        rows.append([name, f"{ms:,.1f} ms", f"{ms / ours:.1f}x", f"{ms / floor:.2f}x"])
+        rows.append([name, f"{ms:,.1f} ms", f"{ms / ours:.2f}x", f"{ms / floor:.2f}x"])
     print(table(rows, ["engine", "time per step", "vs micrograd_notes", "vs plain floats"]))
 
     print(

@@ -57,7 +57,7 @@ def test_training_benchmark_prints_its_table() -> None:
     assert "all engines agree on the first step's loss" in out
     assert "MLP(2, [16, 16, 1]), 10 points" in out
     step = _rows(out, "time per step")
-    assert step["micrograd_notes"][1] == "1.0x"
+    assert step["micrograd_notes"][1] == "1.00x"
     assert step["plain floats"][2] == "1.00x"
     assert {"micrograd_notes, tape + gc paused", "micrograd_notes, compiled"} <= step.keys()
     lines = out.splitlines()
