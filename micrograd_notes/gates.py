@@ -34,11 +34,14 @@ parents: dropping the root frees the whole graph at once, by reference counting.
 
 from __future__ import annotations
 
+import functools
 import math
+from collections.abc import Callable
+from types import FunctionType
 from typing import Any
 
 from micrograd_notes.engine import Operand, Value
-from micrograd_notes.helpers import real_to_float
+from micrograd_notes.helpers import quoted, real_to_float
 from micrograd_notes.nodes import _lift_tuple, _node, _overflow
 
 
@@ -61,27 +64,37 @@ class Gate:
 
         y = Square()(x)                      # a new Value whose parent is x
 
-    ``backward`` must *add* (``+=``): a parent used twice receives from both uses.
+    ``backward`` must *add* (``+=``) and return nothing: a parent used twice receives from
+    both uses. (PyTorch's ``Function.backward`` returns its gradients instead; a ``backward``
+    here that returns something is a ``TypeError``, since nothing would read it.)
     ``gradcheck.check_graph`` checks such a gate's derivatives against finite differences.
     """
 
     symbol = "?"
     many = False  # True for a gate of any number of parents: its node keeps them in _many
 
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        # A gate written outside this module gets its backward checked for returning a value
+        # (see _adds_only). The built-in gates below are not wrapped: they pay nothing.
+        super().__init_subclass__(**kwargs)
+        if cls.__module__ != __name__ and isinstance(vars(cls).get("backward"), FunctionType):
+            cls.backward = _adds_only(cls.backward)  # type: ignore[method-assign, assignment]
+
     # Each gate takes its own fixed parents (a, b, ...); ``**_`` only lets them say so to mypy.
+    # A gate without backward still runs forward: write and try forward first, then backward.
     def forward(self, *parents: Any, **_: Any) -> float:
         """The output's value, from the parents' data."""
-        raise NotImplementedError
+        raise NotImplementedError(_missing(self, "forward"))
 
     def backward(self, out: Value) -> None:
         """Add local_diff * out.grad into each of ``out.parents``' grad."""
-        raise NotImplementedError
+        raise NotImplementedError(_missing(self, "backward"))
 
     def __call__(self, *operands: Operand) -> Value:
         """A new Value: this gate run forward on ``operands`` (numbers become constant leaves)."""
-        if not operands:
-            raise TypeError(f"{self!r} needs at least one operand")
         parents = _lift_tuple(list(operands), self.symbol)
+        if len(parents) == 0:  # (not `if not parents`: this narrows its type for pyright)
+            raise TypeError(f"{self!r} needs at least one operand")
         # A gate written outside the engine may return an int, a NumPy scalar, a Value or NaN:
         # check what forward gives before it becomes a node.
         result = self.forward(*parents)
@@ -93,7 +106,7 @@ class Gate:
             )
         if math.isnan(data):
             raise ValueError(f"{self!r}: forward returned nan, not a number")
-        if math.isinf(data):  # an overflow, named as every built-in gate names one
+        if math.isinf(data):  # an overflow (10 ** 400 too), named as a built-in gate names one
             raise _overflow(self, parents, data)
         if self.many or len(parents) > 2:
             return _node(data, self, None, None, parents)
@@ -417,3 +430,38 @@ class Dot(Gate):
 ADD, SUB, MUL, DIV, NEG = Add(), Sub(), Mul(), Div(), Neg()
 POW, EXP, LOG, TANH, SIGMOID = Pow(), Exp(), Log(), Tanh(), Sigmoid()
 RELU, ABS, MAX, MIN, SUM, DOT = ReLU(), Abs(), Max(), Min(), Sum(), Dot()
+
+
+# ---- the checks of a gate written outside this module (see Gate) ---------------------------------
+
+_WHAT_EACH_DOES = {
+    "forward": "forward(self, a, ...), returning the output's number from the parents' .data",
+    "backward": "backward(self, out), adding local_diff * out.grad into each parent's .grad",
+}
+
+
+def _named(gate: Gate) -> str:
+    """A gate as an error names it: its class and its symbol."""
+    return f"the gate {type(gate).__name__} (symbol {gate.symbol!r})"
+
+
+def _missing(gate: Gate, method: str) -> str:
+    """The message for a gate class that does not define ``method``."""
+    return f"{_named(gate)} has no {method} method: define {_WHAT_EACH_DOES[method]}"
+
+
+def _adds_only(backward: Callable[[Any, Value], object]) -> Callable[[Any, Value], None]:
+    """``backward``, refusing to return a value: the habit of PyTorch's ``Function``, whose
+    backward returns the gradients, would here leave every grad at 0.0 without a word."""
+
+    @functools.wraps(backward)
+    def checked(gate: Gate, out: Value) -> None:
+        returned = backward(gate, out)
+        if returned is not None:
+            raise TypeError(
+                f"{_named(gate)}: backward returned {quoted(returned)}; it must add into the "
+                "parents' grads and return nothing, as in `a.grad += local_diff * out.grad` "
+                "for each parent a in out.parents"
+            )
+
+    return checked
