@@ -284,6 +284,9 @@ print(f"curvatures (eigenvalues of H): {curvatures[0]:.4f} and {curvatures[1]:.1
 assert np.allclose(H_min, [[802, -400], [-400, 200]])
 
 # %% [markdown]
+# These two numbers are H's **eigenvalues**: there are two directions u, at right angles, in
+# which H·u points along u itself, H·u = λu, and along each (u of length 1) the second
+# derivative of f is λ.
 # Across the valley the walls are steep (curvature about 1002), along its floor it is nearly
 # flat (about 0.4). Gradient descent needs lr below 2/1002 ≈ 0.002, or it overshoots across the
 # steep direction and diverges (notebook 01 showed a step too large diverging); with such a
@@ -466,22 +469,25 @@ assert math.isclose(lam, curvatures[1], rel_tol=1e-9)
 #
 # ## Exercises
 #
-# ### Exercise: a Newton step
+# ### Exercise: a Newton step that never climbs
 #
-# Write one step of Newton's method for a function f of any number of Values, from a point
-# given as a list of floats. Use `grad` and `hessian` at the point, and return the new point as
-# a list of floats. The checker tries a tilted valley of two variables, then functions of three
-# variables and of one, and names the mistake it sees.
+# On Rosenbrock's valley the full Newton step twice made f larger. Guard it with the line
+# search named there: from the point x, with Newton's step d = −H⁻¹·∇f, try x + d, then
+# x + d/2, x + d/4, and so on, and return the first point at which f is lower than at x. Stop
+# after 30 halvings and return x itself if none was lower. f takes one Value per coordinate
+# and returns a Value; the point is a list of floats, and so is what you return. The checker
+# tries points of Rosenbrock's valley, a function of three variables and the side of a hill.
 
 # %%
-def newton_step(f, point):
-    """One step of Newton's method for f (a function of Values, one per coordinate) from
-    point (a list of floats): the point minus H⁻¹·∇f, where ∇f and H are the gradient and
-    the Hessian of f at the point. Returns the new point as a list of floats."""
+def damped_newton_step(f, point):
+    """Newton's step from point (a list of floats) for f (which takes one Value per coordinate
+    and returns a Value), halved until it lowers f: with d = −H⁻¹·∇f at the point, the first
+    of x + d, x + d/2, x + d/4, ..., x + d/2**30 at which f is lower than at x; x itself if
+    none is. Returns the new point as a list of floats."""
     ...
 
 # %%
-exercise("newton_step").check(newton_step);
+exercise("damped_newton_step").check(damped_newton_step);
 
 # %% [markdown]
 # ### Exercise: the curvature of a curve

@@ -1,10 +1,12 @@
 """Notebook 13, gradients of gradients: the exercises and their solutions.
 
-``newton_step``: one step of Newton's method, x − H⁻¹·∇f, for a function of Values at a point
-given as a list of floats. The checker works out the step with ``grad`` and ``hessian`` and
-compares, first on a tilted valley of two variables, where the off-diagonal curvature matters
-(so dividing each slope by its own curvature H_ii shows), then on functions of three variables
-and of one.
+``damped_newton_step``: Newton's step d = −H⁻¹·∇f for a function of Values, halved until it
+lowers f (a backtracking line search, the guard the notebook names after watching a full step
+climb out of Rosenbrock's valley). The checker works the answer out with ``grad`` and
+``hessian`` and compares on four cases: a point of that valley where the full step raises f
+and three halvings are needed, a point where two are, a function of three variables where the
+full step is right as it is, and the top of a hill, where Newton's step leads to the maximum
+and no halving helps, so the point must come back unchanged.
 
 Two more: the curvature of a curve at a point (a number), and what a Hessian–vector product
 costs (a choice).
@@ -25,86 +27,106 @@ from micrograd_notes.higher import grad, hessian
 
 NOTEBOOK = "13"
 CURVATURE = "Curvature"
-NEWTON = "Newton's method"
+VALLEY = "Newton against gradient descent on a valley"
 HVP = "Hessian–vector products"
 
 Array = NDArray[np.float64]
+HALVINGS = 30  # at most this many: x + d/2^30 is x to about nine digits
 
-# ---- newton_step ------------------------------------------------------------------------------
+# ---- damped_newton_step -----------------------------------------------------------------------
 
 STARTER = '''\
-def newton_step(f, point):
-    """One step of Newton's method for f (a function of Values, one per coordinate) from
-    point (a list of floats): the point minus H⁻¹·∇f, where ∇f and H are the gradient and
-    the Hessian of f at the point. Returns the new point as a list of floats."""
+def damped_newton_step(f, point):
+    """Newton's step from point (a list of floats) for f (which takes one Value per coordinate
+    and returns a Value), halved until it lowers f: with d = −H⁻¹·∇f at the point, the first
+    of x + d, x + d/2, x + d/4, ..., x + d/2**30 at which f is lower than at x; x itself if
+    none is. Returns the new point as a list of floats."""
     ...
 '''
 
 
-def newton_step(f: Callable[..., Value], point: list[float]) -> list[float]:
-    """x − H⁻¹·∇f: the minimum of the quadratic that matches f's value, slope and curvature."""
-    g = np.array([d.data for d in grad(f, tuple(range(len(point))))(*point)])
-    H = np.array(hessian(f)(*point))
-    return (np.array(point) - np.linalg.solve(H, g)).tolist()
+def _value(f: Callable[..., Value], point: Array) -> float:
+    return f(*[Value(float(c)) for c in point]).data
 
 
-def _valley(x: Value, y: Value) -> Value:
-    return (1.0 - x) ** 2 + 10.0 * (y - x**2) ** 2
+def _newton_direction(f: Callable[..., Value], point: Array) -> tuple[Array, Array, Array]:
+    """(d = −H⁻¹·∇f, ∇f, H) at the point."""
+    g = np.array([d.data for d in grad(f, tuple(range(len(point))))(*point.tolist())])
+    H = np.array(hessian(f)(*point.tolist()))
+    return -np.linalg.solve(H, g), g, H
+
+
+def _backtrack(f: Callable[..., Value], point: Array, d: Array) -> Array:
+    """The first of x + d, x + d/2, ... (HALVINGS halvings at most) lower than f(x); else x."""
+    start = _value(f, point)
+    for k in range(HALVINGS + 1):
+        trial = point + d * 0.5**k
+        if _value(f, trial) < start:
+            return trial
+    return point
+
+
+def damped_newton_step(f: Callable[..., Value], point: list[float]) -> list[float]:
+    """x + d/2^k for the least k with f(x + d/2^k) < f(x), d = −H⁻¹·∇f; x if there is none."""
+    x = np.array(point, dtype=float)
+    d, _, _ = _newton_direction(f, x)
+    return [float(c) for c in _backtrack(f, x, d)]
+
+
+def _rosenbrock(x: Value, y: Value) -> Value:
+    return (1.0 - x) ** 2 + 100.0 * (y - x**2) ** 2
 
 
 def _three(x: Value, y: Value, z: Value) -> Value:
     return (x * y).tanh() + 0.5 * x**2 + y**2 + (z - x).exp() + z**2
 
 
-def _one(x: Value) -> Value:
-    return x * x.tanh() + 0.1 * x**4
+def _hill(x: Value, y: Value) -> Value:
+    return -(x * x) - y * y - 0.5 * x * y
 
 
-# (function, its name in messages, point): the tilted valley first, where H is far from diagonal.
+# (function, its name in messages, point): the full step fails first, then needs two halvings,
+# then is right as it is, then nothing works (a hill: Newton's step goes to its top).
 CASES: list[tuple[Callable[..., Value], str, list[float]]] = [
-    (_valley, "a valley f(x, y)", [0.3, -0.2]),
+    (_rosenbrock, "Rosenbrock's f", [-1.175, 1.38]),
+    (_rosenbrock, "Rosenbrock's f", [0.76, 0.58]),
     (_three, "f(x, y, z)", [0.4, -0.3, 0.2]),
-    (_one, "f(x)", [0.9]),
+    (_hill, "a hill f(x, y)", [0.5, 0.3]),
 ]
 
 
-def _suspects(point: Array, g: Array, H: Array) -> list[Suspect]:
-    step = np.linalg.solve(H, g)
-    return [
-        Suspect(
-            point - g,
-            "that is a gradient step (learning rate 1): Newton divides the slope by the "
-            "curvature, the step is H⁻¹·∇f",
-        ),
-        Suspect(
-            point - H @ g,
-            "that steps by H·∇f: Newton's step d solves H·d = ∇f, so d = H⁻¹·∇f "
-            "(np.linalg.solve(H, g))",
-        ),
-        Suspect(point + step, "the step goes uphill: the new point is x − H⁻¹·∇f, not x + H⁻¹·∇f"),
-        Suspect(
-            point - g / np.diag(H),
-            "each slope is divided by its own curvature H_ii: the off-diagonal entries of H "
-            "count too (solve with the whole H)",
-        ),
-        Suspect(step, "that is the step H⁻¹·∇f itself: return the new point x − H⁻¹·∇f"),
+def _suspects(f: Callable[..., Value], point: Array) -> list[Suspect]:
+    d, g, _ = _newton_direction(f, point)
+    full, start = point + d, _value(f, point)
+    if _value(f, full) < start:
+        halved = "the full step already lowers f here: take it, and halve only while f is not lower"
+        said = [(point + d / 2, halved)]
+    else:  # first: on the hill the full step lands on 0, which is also x - x
+        end = _value(f, full)
+        end = end if abs(end) > 1e-12 else 0.0  # the hill's top, but for rounding
+        rises = f"the full Newton step raises f (from {start:.4g} to {end:.4g})"
+        said = [(full, rises + ": halve it until f is lower than at the start")]
+    said += [
+        (point - g, "that is a gradient step (learning rate 1), not Newton's d = −H⁻¹·∇f"),
+        (_backtrack(f, point, -d), "the step goes the wrong way: Newton's is d = −H⁻¹·∇f"),
+        (_backtrack(f, point, d) - point, "that is the step itself: return the new point"),
     ]
+    return [Suspect(value, message) for value, message in said]
 
 
 def judge(answer: Any) -> None:
-    """Run the learner's newton_step on each case; raise Wrong naming the mistake."""
+    """Run the learner's damped_newton_step on each case; raise Wrong naming the mistake."""
     for f, name, point in CASES:
-        what = f"newton_step on {name} at {point}"
+        what = f"damped_newton_step on {name} at {point}"
         got = call_answer(answer, f, list(point), what=what)
         if isinstance(got, (list, tuple)) and any(isinstance(v, Value) for v in got):
             raise Wrong(f"{what} returned Values: give plain numbers (each Value's .data)", "")
-        g = np.array([d.data for d in grad(f, tuple(range(len(point))))(*point)])
-        H = np.array(hessian(f)(*point))
+        expected = np.array(damped_newton_step(f, point))
         compare(
             "the new point",
             got,
-            np.array(newton_step(f, point)),
-            suspects=_suspects(np.array(point), g, H),
+            expected,
+            suspects=_suspects(f, np.array(point)),
             when=f"on {name} at {point}",
         )
 
@@ -122,24 +144,24 @@ CURVE_AT = 0.5
 
 def _curvature(power: float = 1.5) -> float:
     """κ = |f″| / (1 + f′²)^(3/2) of the curve at CURVE_AT (another power for a mistake)."""
-    slope = grad(_curve)(CURVE_AT).data
-    bend = grad(grad(_curve))(CURVE_AT).data
-    return abs(bend) / (1.0 + slope * slope) ** power
+    slope = float(grad(_curve)(CURVE_AT).data)
+    bend = float(grad(grad(_curve))(CURVE_AT).data)
+    return abs(bend) / float((1.0 + slope * slope) ** power)
 
 
 def _second_derivative() -> float:
-    return grad(grad(_curve))(CURVE_AT).data
+    return float(grad(grad(_curve))(CURVE_AT).data)
 
 
 EXERCISES = [
     code(
-        "newton_step",
+        "damped_newton_step",
         NOTEBOOK,
-        "one step of Newton's method, x − H⁻¹·∇f",
+        "Newton's step, halved until it lowers f",
         starter=STARTER,
-        solution=newton_step,
+        solution=damped_newton_step,
         judge=judge,
-        section=NEWTON,
+        section=VALLEY,
     ),
     number(
         "curvature",
@@ -171,4 +193,3 @@ EXERCISES = [
         },
     ),
 ]
-
