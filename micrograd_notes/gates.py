@@ -27,11 +27,12 @@ up_diff is ``out.grad``. One instance of each gate is shared by all the nodes it
 Each gate states its local derivatives twice, side by side: ``backward`` with floats (the fast
 rule ``backward()`` runs) and ``local_values(out)`` with Values, the formulas above built from
 the gate's own nodes (``out``, ``out._a``, ...), so that ``grad`` (``higher.py``) can build the
-backward pass as a graph and differentiate it again. Tanh's is ``1.0 - out * out``, a node of
-its own. Where a local derivative is a constant (add, sub, neg, sum, relu, abs, max, min:
-1, -1, 0 or 1/2) it stays a plain number, so those gates' second derivatives are 0. At a kink
-the first derivative is a convention (relu'(0) = 0, |x|'(0) = 0, 1/2 each on a max or min tie)
-and the second is 0 there too: the true one is not a number at that point.
+backward pass as a graph and differentiate it again. Tanh's is ``1.0 - out * out``: made from
+the output node, it is a function of a in the graph, not a number. Where a local derivative is
+a constant (add, sub, neg, sum, relu, abs, max, min: 1, -1, 0 or 1/2) it stays a plain number,
+so those gates' second derivatives are 0. At a kink the first derivative is a convention
+(relu'(0) = 0, |x|'(0) = 0, 1/2 each on a max or min tie) and the second is 0 there too: the
+true one is not a number at that point.
 
 Why a class per gate rather than a closure per node (micrograd's way): a closure built in
 ``__mul__`` costs a new function object per node (about 540 bytes a node, against 144 here),

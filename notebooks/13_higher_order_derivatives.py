@@ -470,9 +470,9 @@ assert math.isclose(lam, curvatures[1], rel_tol=1e-9)
 # floats, the backward pass can be built as a graph of the same gates, hanging off the forward
 # graph; `grad` returns that graph's output, which `draw` draws and `grad` differentiates
 # again, as often as we like (each time on a larger graph: 3, 7, 15, 27 and 56 nodes for f
-# and its first four derivatives here). Second derivatives give a curve's curvature, Newton's steps
-# (5 on Rosenbrock's valley against 17,082 steps of gradient descent at lr 0.001), and, as
-# Hessian–vector products, the curvature of a model too large for its Hessian.
+# and its first four derivatives here). Second derivatives give a curve's curvature, Newton's
+# steps (5 on Rosenbrock's valley against 17,082 steps of gradient descent at lr 0.001), and,
+# as Hessian–vector products, the curvature of a model too large for its Hessian.
 #
 # ## Exercises
 #
