@@ -188,7 +188,7 @@ def run(
         "neuron_graph": out_dir / "neuron_graph.svg",
     }
     title = f"decision boundary after {steps} steps\ntraining accuracy {history.accuracy[-1]:.0%}"
-    writers: dict[str, Callable[[Path], None]] = {
+    writers: dict[str, Callable[[Path], object]] = {
         "decision_boundary": lambda path: plot_decision_boundary(model, X, y, path, title),
         "training_curves": lambda path: plot_history(history, path),
         "weights": lambda path: save(model, path),
