@@ -82,6 +82,8 @@ class Gate:
     both uses. (PyTorch's ``Function.backward`` returns its gradients instead; a ``backward``
     here that returns something is a ``TypeError``, since nothing would read it.)
     ``gradcheck.check_graph`` checks such a gate's derivatives against finite differences.
+    For gradients of gradients (``micrograd_notes.grad``), also give ``local_values(self,
+    out)``: the same local derivatives, one per parent, written with Values (``2.0 * a``).
     """
 
     symbol = "?"
