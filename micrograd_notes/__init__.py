@@ -10,6 +10,7 @@ from micrograd_notes.gradcheck import (
     gradcheck,
 )
 from micrograd_notes.graph import edges, topological_order
+from micrograd_notes.higher import grad, hessian
 from micrograd_notes.tape import Tape, gc_paused
 
 __version__ = "0.1.0"
@@ -26,6 +27,8 @@ __all__ = [
     "dot",
     "edges",
     "gc_paused",
+    "grad",
     "gradcheck",
+    "hessian",
     "topological_order",
 ]

@@ -10,6 +10,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -20,6 +21,9 @@ from micrograd_notes.training import ALPHA, Training
 from micrograd_notes.vectorized import VectorizedMLP
 from micrograd_notes.viz import RenderError
 from micrograd_notes.weights import save
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 DATASETS: dict[str, Callable[..., datasets.Dataset]] = {
     "moons": datasets.make_moons,
@@ -76,59 +80,64 @@ def train(
 
 def plot_decision_boundary(
     model: MLP, X: np.ndarray, y: np.ndarray, path: Path, title: str = "decision boundary"
-) -> None:
+) -> Figure:
     """The model's score over the plane (via the NumPy twin: one matrix pass), with the data."""
-    from matplotlib.figure import Figure  # the object API: no pyplot, no global backend switch
+    from matplotlib.colors import ListedColormap
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
+
+    from micrograd_notes.figures import CLASS_COLOURS, label_axes, new_figure
 
     pad = 0.5
     xs = np.linspace(X[:, 0].min() - pad, X[:, 0].max() + pad, 200)
     ys = np.linspace(X[:, 1].min() - pad, X[:, 1].max() + pad, 200)
     gx, gy = np.meshgrid(xs, ys)
     scores = VectorizedMLP.from_mlp(model).predict(np.column_stack([gx.ravel(), gy.ravel()]))
-    blue, red = "#3b4cc0", "#b40426"  # the two ends of the coolwarm colour map
-    fig = Figure(figsize=(5.5, 5), dpi=100)
-    ax = fig.subplots()
-    ax.contourf(gx, gy, scores[:, 0].reshape(gx.shape) > 0, levels=1, cmap="coolwarm", alpha=0.35)
-    ax.contour(gx, gy, scores[:, 0].reshape(gx.shape), levels=[0.0], colors="k", linewidths=1)
-    for label, colour in [(0, blue), (1, red)]:
+    score = scores[:, 0].reshape(gx.shape)
+    colours = CLASS_COLOURS[:2]
+    fig, ax = new_figure(6.0, 6.0)
+    ax.contourf(gx, gy, score > 0, levels=1, cmap=ListedColormap(colours), alpha=0.2)
+    ax.contour(gx, gy, score, levels=[0.0], colors="k", linewidths=1)
+    for label, colour in enumerate(colours):
         points = X[y == label]
         ax.scatter(points[:, 0], points[:, 1], color=colour, edgecolors="k", s=25)
-    ax.set(xlabel="$x_1$ (first input)", ylabel="$x_2$ (second input)", title=title)
+    label_axes(ax, "$x_1$ (first input)", "$x_2$ (second input)", title)
+    ax.grid(False)  # the shading is the background here
     ax.legend(
         handles=[
-            Line2D([], [], marker="o", ls="", color=blue, mec="k", label="class 0 (target -1)"),
-            Line2D([], [], marker="o", ls="", color=red, mec="k", label="class 1 (target +1)"),
-            Patch(color=blue, alpha=0.35, label="predicted class 0 (score < 0)"),
-            Patch(color=red, alpha=0.35, label="predicted class 1 (score > 0)"),
+            Line2D(
+                [], [], marker="o", ls="", color=colours[0], mec="k", label="class 0 (target -1)"
+            ),
+            Line2D(
+                [], [], marker="o", ls="", color=colours[1], mec="k", label="class 1 (target +1)"
+            ),
+            Patch(color=colours[0], alpha=0.2, label="predicted class 0 (score < 0)"),
+            Patch(color=colours[1], alpha=0.2, label="predicted class 1 (score > 0)"),
             Line2D([], [], color="k", lw=1, label="decision boundary (score = 0)"),
         ],
         loc="upper center",
-        bbox_to_anchor=(0.5, -0.13),
+        bbox_to_anchor=(0.5, -0.12),
         ncol=2,
-        fontsize=8,
         frameon=False,
     )
-    fig.tight_layout()
     fig.savefig(path)
+    return fig
 
 
-def plot_history(history: History, path: Path) -> None:
+def plot_history(history: History, path: Path) -> Figure:
     """Loss (log scale) and training accuracy (in percent, as the console shows it)."""
-    from matplotlib.figure import Figure
+    from micrograd_notes.figures import label_axes, new_figure
 
     steps = range(1, len(history.loss) + 1)  # the values after step 1, 2, ...
-    fig = Figure(figsize=(9, 3.5), dpi=100)
-    left, right = fig.subplots(1, 2)
+    fig, (left, right) = new_figure(9.0, 3.6, 1, 2)
     left.plot(steps, history.loss)
-    left.set(yscale="log", xlabel="step", ylabel="loss (log scale)", title="hinge + L2 loss")
+    left.set_yscale("log")
+    label_axes(left, "step", "loss (log scale)", "hinge + L2 loss")
     right.plot(steps, [100.0 * a for a in history.accuracy])
-    right.set(
-        xlabel="step", ylabel="training accuracy (%)", title="training accuracy", ylim=(0, 105)
-    )
-    fig.tight_layout()
+    right.set_ylim(0, 105)
+    label_axes(right, "step", "training accuracy (%)", "training accuracy")
     fig.savefig(path)
+    return fig
 
 
 def draw_one_neuron(model: MLP, x: list[float], path: Path) -> None:
@@ -183,7 +192,7 @@ def run(
         "neuron_graph": out_dir / "neuron_graph.svg",
     }
     title = f"decision boundary after {steps} steps\ntraining accuracy {history.accuracy[-1]:.0%}"
-    writers: dict[str, Callable[[Path], None]] = {
+    writers: dict[str, Callable[[Path], object]] = {
         "decision_boundary": lambda path: plot_decision_boundary(model, X, y, path, title),
         "training_curves": lambda path: plot_history(history, path),
         "weights": lambda path: save(model, path),

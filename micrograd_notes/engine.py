@@ -11,15 +11,15 @@ adds the result into each parent::
 ``backward()`` visits the nodes in reverse topological order, so a node's ``grad`` is complete
 before its rule passes it on.
 
-This file is the teaching path: read it top to bottom, then the gate table. How nodes are made
-fast, and the errors that name what went wrong, are in ``nodes.py``; the opt-in speed of a
-tape and a paused garbage collector in ``tape.py``.
+This file is the teaching path: read it top to bottom, then the gate table. Fast node making
+and the error messages are in ``nodes.py``; the opt-in speed of a tape in ``tape.py``.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from functools import partial
 from typing import Union
 
 Operand = Union["Value", float, int]
@@ -83,9 +83,8 @@ class Value:
         return self._gate is None
 
     # ---- for learners coming from micrograd ------------------------------------------------
-    # The micrograd lecture's own code (its ``trace``, ``draw_dot``, ``build_topo`` and its
-    # backward-by-hand cells) reads these three names; with them it runs on this package
-    # with only its import changed. New code should use ``parents``, ``op`` and ``backward()``.
+    # The micrograd lecture's code (``trace``, ``draw_dot``, ``build_topo``, backward by hand)
+    # reads these three names: it runs here with its import changed. New code: parents, op.
 
     @property
     def _prev(self) -> set[Value]:
@@ -97,14 +96,14 @@ class Value:
         """The gate's symbol, as ``op``: ``""`` for a leaf."""
         return self.op
 
-    def _backward(self) -> None:
-        """Run this node's gate rule once: add local_diff · self.grad into each parent's grad.
+    @property
+    def _backward(self) -> Callable[[], None]:
+        """This node's gate rule: call it to run it once, by hand (a leaf's does nothing)."""
+        return (lambda: None) if self._gate is None else partial(self._gate.backward, self)
 
-        Does nothing on a leaf. ``backward()`` is this, called on every node in reverse
-        topological order; calling it by hand, node by node, is the lecture's way to see it.
-        """
-        if self._gate is not None:
-            self._gate.backward(self)
+    @_backward.setter
+    def _backward(self, closure: object) -> None:  # the lecture's `out._backward = _backward`
+        raise _backward_set()  # an operation here is a Gate, not a closure per node: say so
 
     def __repr__(self) -> str:
         parts = [f"data={self.data:.6g}", f"grad={self.grad:.6g}"]
@@ -169,11 +168,10 @@ class Value:
         return _unary(ABS, self)
 
     # ---- comparisons: of data, for control flow (not gates; no gradient flows) -------------
-    # ``a < b`` compares ``a.data`` with ``b``'s data and returns a plain bool, so builtin
-    # ``max(a, b)``, ``sorted(values)`` and ``if loss < best:`` work. ``==`` and ``hash`` are
-    # left as identity on purpose: a Value is a node of a graph, kept in sets and used as a
-    # dict key by every walk over the graph, and two nodes holding equal numbers are still two
-    # nodes. (Builtin ``max(a, b)`` hands back one of the two nodes; ``a.max(b)`` is the gate.)
+    # ``a < b`` compares ``a.data`` with ``b``'s data, or with a number exactly as Python compares
+    # a float with it, and gives a bool: ``max(a, b)``, ``sorted(values)``, ``if loss < best:``
+    # work. ``==`` and ``hash`` stay identity (a Value is a node, kept in sets and dicts by every
+    # graph walk), and ``bool(v)`` is refused: ``if v:`` may mean ``v is not None`` or ``v.data``.
 
     def __lt__(self, other: Operand) -> bool:
         """self.data < other (a Value's data or a number)."""
@@ -194,6 +192,10 @@ class Value:
         """self.data >= other."""
         o = _compared(other)
         return NotImplemented if o is None else self.data >= o
+
+    def __bool__(self) -> bool:
+        """Refused: ``if v:`` might mean ``v.data != 0`` or ``v is not None``; write which."""
+        raise _truth_refused(self)
 
     # ---- named gates ------------------------------------------------------------------------
 
@@ -260,13 +262,10 @@ class Value:
         effect: pass ``out.backward(5.0)`` instead.
 
         The pass visits the inner nodes only (a leaf has no rule to run), found by a graph
-        search from the root, or read off an open ``Tape``. Each node's grad is checked at its
-        turn, before its rule passes it on: one that overflows a float is an ``OverflowError``
-        naming the node and the gate whose rule sent it. The pass stops there and grads are
-        left part-way (the named node holds the inf, the nodes not yet reached hold partial
-        sums, leaves keep what was added to them): ``zero_grad()`` before trying again. A
-        leaf's grad is checked where it is read, on either path: the optimizers refuse one
-        that is not finite before they step.
+        search from the root, or read off an open ``Tape``. A grad that overflows a float stops
+        it at that node's turn, with an ``OverflowError`` naming the node and the gate that
+        sent it; the grads are left part-way: ``zero_grad()`` before trying again. A leaf's
+        grad is checked where it is read: the optimizers refuse one that is not finite.
         """
         seed = _seed(grad)
         if self._gate is None:  # the root is itself a leaf: d(x)/dx = 1, and leaves accumulate
@@ -323,6 +322,7 @@ from micrograd_notes.nodes import (  # noqa: E402
     _apply,
     _as_float,
     _backward_order,
+    _backward_set,
     _binary,
     _compared,
     _grad_overflow,
@@ -332,6 +332,7 @@ from micrograd_notes.nodes import (  # noqa: E402
     _number,
     _rule_overflow,
     _seed,
+    _truth_refused,
     _unary,
 )
 from micrograd_notes.tape import Tape, gc_paused  # noqa: E402

@@ -97,6 +97,7 @@ def slider_figure(draw: Callable[[Any], Figure], slider: Any) -> Figure:
     pyplot = require("matplotlib.pyplot")
     fig = draw(slider.value)
     shown = display(fig, display_id=True)  # type: ignore[no-untyped-call]
+    assert shown is not None  # given a display_id, display() returns its handle
     pyplot.close(fig)  # shown once, not again by the inline backend at the end of the cell
 
     def redraw(change: dict[str, Any]) -> None:

@@ -24,6 +24,16 @@ up_diff is ``out.grad``. One instance of each gate is shared by all the nodes it
     Sum       sum       x_1 + ... + x_n          d/dx_i = 1
     Dot       dot       w_1 x_1 + ... (+ b)      d/dw_i = x_i,  d/dx_i = w_i,  d/db = 1
 
+Each gate states its local derivatives twice, side by side: ``backward`` with floats (the fast
+rule ``backward()`` runs) and ``local_values(out)`` with Values, the formulas above built from
+the gate's own nodes (``out``, ``out._a``, ...), so that ``grad`` (``higher.py``) can build the
+backward pass as a graph and differentiate it again. Tanh's is ``1.0 - out * out``: made from
+the output node, it is a function of a in the graph, not a number. Where a local derivative is
+a constant (add, sub, neg, sum, relu, abs, max, min: 1, -1, 0 or 1/2) it stays a plain number,
+so those gates' second derivatives are 0. At a kink the first derivative is a convention
+(relu'(0) = 0, |x|'(0) = 0, 1/2 each on a max or min tie) and the second is 0 there too: the
+true one is not a number at that point.
+
 Why a class per gate rather than a closure per node (micrograd's way): a closure built in
 ``__mul__`` costs a new function object per node (about 540 bytes a node, against 144 here),
 and a closure that captures its own output node makes every graph a knot of reference cycles
@@ -34,12 +44,19 @@ parents: dropping the root frees the whole graph at once, by reference counting.
 
 from __future__ import annotations
 
+import functools
 import math
-from typing import Any
+from collections.abc import Callable
+from types import FunctionType
+from typing import Any, TypeAlias
 
 from micrograd_notes.engine import Operand, Value
-from micrograd_notes.helpers import real_to_float
+from micrograd_notes.helpers import quoted, real_to_float
 from micrograd_notes.nodes import _lift_tuple, _node, _overflow
+
+# A local derivative as ``local_values`` gives it: a Value built from the gate's own nodes, or a
+# plain number where it is a constant (1, -1, 0, 1/2), which the backward graph needs no node for.
+Local: TypeAlias = Value | float
 
 
 class Gate:
@@ -61,27 +78,39 @@ class Gate:
 
         y = Square()(x)                      # a new Value whose parent is x
 
-    ``backward`` must *add* (``+=``): a parent used twice receives from both uses.
+    ``backward`` must *add* (``+=``) and return nothing: a parent used twice receives from
+    both uses. (PyTorch's ``Function.backward`` returns its gradients instead; a ``backward``
+    here that returns something is a ``TypeError``, since nothing would read it.)
     ``gradcheck.check_graph`` checks such a gate's derivatives against finite differences.
+    For gradients of gradients (``micrograd_notes.grad``), also give ``local_values(self,
+    out)``: the same local derivatives, one per parent, written with Values (``2.0 * a``).
     """
 
     symbol = "?"
     many = False  # True for a gate of any number of parents: its node keeps them in _many
 
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        # A gate written outside this module gets its backward checked for returning a value
+        # (see _adds_only). The built-in gates below are not wrapped: they pay nothing.
+        super().__init_subclass__(**kwargs)
+        if cls.__module__ != __name__ and isinstance(vars(cls).get("backward"), FunctionType):
+            cls.backward = _adds_only(cls.backward)  # type: ignore[method-assign, assignment]
+
     # Each gate takes its own fixed parents (a, b, ...); ``**_`` only lets them say so to mypy.
+    # A gate without backward still runs forward: write and try forward first, then backward.
     def forward(self, *parents: Any, **_: Any) -> float:
         """The output's value, from the parents' data."""
-        raise NotImplementedError
+        raise NotImplementedError(_missing(self, "forward"))
 
     def backward(self, out: Value) -> None:
         """Add local_diff * out.grad into each of ``out.parents``' grad."""
-        raise NotImplementedError
+        raise NotImplementedError(_missing(self, "backward"))
 
     def __call__(self, *operands: Operand) -> Value:
         """A new Value: this gate run forward on ``operands`` (numbers become constant leaves)."""
-        if not operands:
-            raise TypeError(f"{self!r} needs at least one operand")
         parents = _lift_tuple(list(operands), self.symbol)
+        if len(parents) == 0:  # (not `if not parents`: this narrows its type for pyright)
+            raise TypeError(f"{self!r} needs at least one operand")
         # A gate written outside the engine may return an int, a NumPy scalar, a Value or NaN:
         # check what forward gives before it becomes a node.
         result = self.forward(*parents)
@@ -93,7 +122,7 @@ class Gate:
             )
         if math.isnan(data):
             raise ValueError(f"{self!r}: forward returned nan, not a number")
-        if math.isinf(data):  # an overflow, named as every built-in gate names one
+        if math.isinf(data):  # an overflow (10 ** 400 too), named as a built-in gate names one
             raise _overflow(self, parents, data)
         if self.many or len(parents) > 2:
             return _node(data, self, None, None, parents)
@@ -120,6 +149,9 @@ class Add(Gate):
         a.grad += out.grad
         b.grad += out.grad
 
+    def local_values(self, out: Value) -> tuple[Local, Local]:
+        return 1.0, 1.0
+
 
 class Sub(Gate):
     """a - b;  d/da = 1, d/db = -1."""
@@ -136,6 +168,9 @@ class Sub(Gate):
         a.grad += out.grad
         b.grad -= out.grad
 
+    def local_values(self, out: Value) -> tuple[Local, Local]:
+        return 1.0, -1.0
+
 
 class Mul(Gate):
     """a * b;  d/da = b, d/db = a: the mul gate swaps its inputs."""
@@ -151,6 +186,9 @@ class Mul(Gate):
         a, b = out._a, out._b
         a.grad += b.data * out.grad
         b.grad += a.data * out.grad
+
+    def local_values(self, out: Value) -> tuple[Local, Local]:
+        return out._b, out._a  # the other input: a node of the graph, not its number
 
 
 class Div(Gate):
@@ -170,6 +208,9 @@ class Div(Gate):
         a.grad += out.grad / b.data
         b.grad -= out.data / b.data * out.grad  # a/b^2 = (a/b)/b
 
+    def local_values(self, out: Value) -> tuple[Local, Local]:
+        return 1.0 / out._b, -out / out._b
+
 
 class Neg(Gate):
     """-a;  d/da = -1."""
@@ -184,6 +225,9 @@ class Neg(Gate):
     def backward(self, out: Value) -> None:
         a = out._a
         a.grad -= out.grad
+
+    def local_values(self, out: Value) -> tuple[Local]:
+        return (-1.0,)
 
 
 class PowConst(Gate):
@@ -214,6 +258,12 @@ class PowConst(Gate):
         k = self.k
         if k != 0.0:  # x ** 0 = 1 is flat; skipping also avoids 0 ** -1 at x = 0
             a.grad += k * a.data ** (k - 1.0) * out.grad
+
+    def local_values(self, out: Value) -> tuple[Local]:
+        a, k = out._a, self.k
+        if k == 0.0 or k == 1.0:  # x ** 0 is flat; x ** 1 has slope 1
+            return (k,)
+        return (k * (a if k == 2.0 else a ** (k - 1.0)),)
 
 
 _power_gates: dict[float, PowConst] = {}
@@ -253,6 +303,10 @@ class Pow(Gate):
         a.grad += b.data * out.data / a.data * out.grad  # b a^(b-1) = b a^b / a
         b.grad += out.data * math.log(a.data) * out.grad
 
+    def local_values(self, out: Value) -> tuple[Local, Local]:
+        a, b = out._a, out._b
+        return b * out / a, out * a.log()
+
 
 class Exp(Gate):
     """e^a;  d/da = e^a, the output itself."""
@@ -273,6 +327,9 @@ class Exp(Gate):
         a = out._a
         a.grad += out.data * out.grad
 
+    def local_values(self, out: Value) -> tuple[Local]:
+        return (out,)  # the output node itself: e^a differentiates to e^a again
+
 
 class Log(Gate):
     """ln a for a > 0;  d/da = 1/a."""
@@ -290,6 +347,9 @@ class Log(Gate):
         a = out._a
         a.grad += out.grad / a.data
 
+    def local_values(self, out: Value) -> tuple[Local]:
+        return (1.0 / out._a,)
+
 
 class Tanh(Gate):
     """tanh(a);  d/da = 1 - tanh(a)^2. math.tanh saturates to +-1 without overflowing."""
@@ -304,6 +364,9 @@ class Tanh(Gate):
     def backward(self, out: Value) -> None:
         a = out._a
         a.grad += (1.0 - out.data * out.data) * out.grad
+
+    def local_values(self, out: Value) -> tuple[Local]:
+        return (1.0 - out * out,)
 
 
 class Sigmoid(Gate):
@@ -325,6 +388,9 @@ class Sigmoid(Gate):
         a = out._a
         a.grad += out.data * (1.0 - out.data) * out.grad
 
+    def local_values(self, out: Value) -> tuple[Local]:
+        return (out * (1.0 - out),)
+
 
 class ReLU(Gate):
     """max(0, a);  d/da = 1 if a > 0 else 0 (relu'(0) is taken as 0)."""
@@ -340,6 +406,9 @@ class ReLU(Gate):
         a = out._a
         if a.data > 0.0:
             a.grad += out.grad
+
+    def local_values(self, out: Value) -> tuple[Local]:
+        return (1.0 if out._a.data > 0.0 else 0.0,)  # a number: relu'' = 0 (and 0 at the kink)
 
 
 class Abs(Gate):
@@ -359,6 +428,10 @@ class Abs(Gate):
         elif a.data < 0.0:
             a.grad -= out.grad
 
+    def local_values(self, out: Value) -> tuple[Local]:
+        a = out._a.data
+        return (1.0 if a > 0.0 else -1.0 if a < 0.0 else 0.0,)
+
 
 class Max(Gate):
     """max(a, b);  the max gate routes up_diff to the larger input; a tie gives each half."""
@@ -375,6 +448,9 @@ class Max(Gate):
 
     def backward(self, out: Value) -> None:
         _route(out)
+
+    def local_values(self, out: Value) -> tuple[Local, Local]:
+        return _routed(out)
 
 
 class Min(Gate):
@@ -393,6 +469,9 @@ class Min(Gate):
     def backward(self, out: Value) -> None:
         _route(out)
 
+    def local_values(self, out: Value) -> tuple[Local, Local]:
+        return _routed(out)
+
 
 def _route(out: Value) -> None:
     """The backward rule of max and min: d/d(the input passed on) = 1, d/d(the other) = 0;
@@ -405,6 +484,16 @@ def _route(out: Value) -> None:
         a.grad += out.grad
     else:
         b.grad += out.grad
+
+
+def _routed(out: Value) -> tuple[Local, Local]:
+    """``_route``'s local derivatives as numbers: 1 to the input passed on, 0 to the other, 1/2
+    each on a tie. Constants, so max and min have a second derivative of 0 wherever a first
+    exists."""
+    a, b = out._a, out._b
+    if a.data == b.data:
+        return 0.5, 0.5
+    return (1.0, 0.0) if out.data == a.data else (0.0, 1.0)
 
 
 class Sum(Gate):
@@ -425,6 +514,9 @@ class Sum(Gate):
         up_diff = out.grad
         for x in out._many:
             x.grad += up_diff
+
+    def local_values(self, out: Value) -> tuple[Local, ...]:
+        return (1.0,) * len(out._many)
 
 
 class Dot(Gate):
@@ -456,7 +548,47 @@ class Dot(Gate):
             w.grad += x.data * up_diff
             x.grad += w.data * up_diff
 
+    def local_values(self, out: Value) -> tuple[Local, ...]:
+        wxb = out._many
+        n = len(wxb) // 2
+        return (*wxb[n : 2 * n], *wxb[:n], *((1.0,) if len(wxb) % 2 else ()))
+
 
 ADD, SUB, MUL, DIV, NEG = Add(), Sub(), Mul(), Div(), Neg()
 POW, EXP, LOG, TANH, SIGMOID = Pow(), Exp(), Log(), Tanh(), Sigmoid()
 RELU, ABS, MAX, MIN, SUM, DOT = ReLU(), Abs(), Max(), Min(), Sum(), Dot()
+
+
+# ---- the checks of a gate written outside this module (see Gate) ---------------------------------
+
+_WHAT_EACH_DOES = {
+    "forward": "forward(self, a, ...), returning the output's number from the parents' .data",
+    "backward": "backward(self, out), adding local_diff * out.grad into each parent's .grad",
+}
+
+
+def _named(gate: Gate) -> str:
+    """A gate as an error names it: its class and its symbol."""
+    return f"the gate {type(gate).__name__} (symbol {gate.symbol!r})"
+
+
+def _missing(gate: Gate, method: str) -> str:
+    """The message for a gate class that does not define ``method``."""
+    return f"{_named(gate)} has no {method} method: define {_WHAT_EACH_DOES[method]}"
+
+
+def _adds_only(backward: Callable[[Any, Value], object]) -> Callable[[Any, Value], None]:
+    """``backward``, refusing to return a value: the habit of PyTorch's ``Function``, whose
+    backward returns the gradients, would here leave every grad at 0.0 without a word."""
+
+    @functools.wraps(backward)
+    def checked(gate: Gate, out: Value) -> None:
+        returned = backward(gate, out)
+        if returned is not None:
+            raise TypeError(
+                f"{_named(gate)}: backward returned {quoted(returned)}; it must add into the "
+                "parents' grads and return nothing, as in `a.grad += local_diff * out.grad` "
+                "for each parent a in out.parents"
+            )
+
+    return checked

@@ -11,6 +11,7 @@ a = sqrt(3 / nin) otherwise (LeCun: variance 1 / nin). Biases start at 0.
 
 from __future__ import annotations
 
+import contextlib
 import math
 import random
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -18,7 +19,7 @@ from typing import Any
 
 from micrograd_notes.engine import Operand, Value
 from micrograd_notes.gates import DOT
-from micrograd_notes.helpers import real_to_float
+from micrograd_notes.helpers import quoted, real_to_float
 from micrograd_notes.nodes import _apply
 
 _ONLY_VALUE = frozenset({Value})
@@ -353,12 +354,28 @@ def _kernel_shape(kernel_size: int | Sequence[int]) -> tuple[int, int]:
     return _check_count(kh, "kernel height"), _check_count(kw, "kernel width")
 
 
+def _depth(x: Any) -> int:
+    """How many levels of sequences ``x`` nests, along its first items (a number: 0)."""
+    depth = 0
+    with contextlib.suppress(TypeError, LookupError):  # a number or a 0-d array: no deeper
+        while depth < 9 and not isinstance(x, str) and len(x):  # 9: a list that holds itself
+            x, depth = x[0], depth + 1
+    return depth
+
+
 def _as_grid(x: Sequence[Sequence[Operand]]) -> list[list[Value]]:
     """A 2-D input as rows of Values, checked to be a non-empty rectangle."""
     rows = []
     for i, row in enumerate(x):
         if isinstance(row, (Value, str)) or not hasattr(row, "__len__"):
             raise ValueError(f"conv2d expects a 2-D grid (a list of rows), but item {i} is {row!r}")
+        for j, v in enumerate(row):
+            if hasattr(v, "__len__") and _depth(v):  # an RGB image is H x W x 3
+                raise ValueError(
+                    f"conv2d: the input must be 2-D (rows of numbers), but it is "
+                    f"{2 + _depth(v)}-D (item [{i}][{j}] is {quoted(v)}); for an input with "
+                    "channels, such as an RGB image, convolve each channel on its own"
+                )
         rows.append([v if isinstance(v, Value) else Value(v) for v in row])
     if not rows or not rows[0]:
         raise ValueError("conv2d: the input is empty")
@@ -399,14 +416,14 @@ class Conv1d(Module):
     def __call__(self, x: Sequence[Operand]) -> list[Value]:
         """The n - k + 1 outputs for one input sequence of length n >= k."""
         k = self.kernel_size
+        for i, v in enumerate(x):  # before counting: a 2-D input counts its rows
+            if hasattr(v, "__len__") and _depth(v):
+                raise ValueError(
+                    f"conv1d expects a flat sequence of numbers, but the input is "
+                    f"{1 + _depth(v)}-D (item {i} is {quoted(v)}); for a 2-D input use Conv2d"
+                )
         if len(x) < k:
             raise ValueError(f"conv1d: the input has {len(x)} entries, fewer than the kernel's {k}")
-        for i, v in enumerate(x):
-            if hasattr(v, "__len__") and not isinstance(v, str):
-                raise ValueError(
-                    f"conv1d expects a flat sequence of numbers, but item {i} is {v!r} "
-                    "(for a 2-D input use Conv2d)"
-                )
         xs = [v if isinstance(v, Value) else Value(v) for v in x]
         self._own_parameters()
         return [_apply(DOT, (*self.w, *xs[i : i + k], self.b)) for i in range(len(xs) - k + 1)]

@@ -9,9 +9,11 @@ lookup). Measurement notes sit beside each trick (callgrind instruction counts).
 from __future__ import annotations
 
 import math
+import numbers
 import threading
 from collections.abc import Callable
 from contextvars import ContextVar
+from fractions import Fraction
 from typing import TYPE_CHECKING
 
 from micrograd_notes.engine import Operand, Value
@@ -163,12 +165,21 @@ def _as_float(data: object) -> float:
     raise TypeError(f"Value data must be a real number, got {type(data).__name__}: {data!r}")
 
 
-def _compared(x: object) -> float | None:
-    """What a comparison compares: a Value's data or a real number; None for anything else.
-    While a tape records, the comparison is noted on it (``Tape.comparisons``)."""
+def _compared(x: object) -> float | int | Fraction | None:
+    """What a comparison compares ``data`` with: a Value's data, or a real number kept exact
+    (an int as an int, a fraction as a Fraction: a float compares with those exactly, where
+    rounding to a float would make 2.0**53 < 2**53 + 1 false and 1.0 < 10**400 an error);
+    None for anything else. While a tape records, the comparison is noted on it
+    (``Tape.comparisons``)."""
     if _taping and (marks := _compared_at.get()) is not None and (tape := _open_tape()) is not None:
         marks.append(len(tape))
-    return x.data if isinstance(x, Value) else real_to_float(x)
+    if isinstance(x, Value):
+        return x.data
+    if isinstance(x, numbers.Integral):  # NumPy's ints too
+        return int(x)
+    if isinstance(x, numbers.Rational):
+        return Fraction(int(x.numerator), int(x.denominator))
+    return real_to_float(x)
 
 
 def _seed(grad: object) -> float:
@@ -204,6 +215,24 @@ def _overflow(gate: Gate, parents: tuple[Value, ...], data: float) -> OverflowEr
     if not all(map(math.isfinite, xs)):  # someone set .data to inf or nan by hand
         return OverflowError(f"{gate.symbol}: {what} has a non-finite operand")
     return OverflowError(f"{gate.symbol}: {what} overflows a float (the limit is ~1.8e308)")
+
+
+def _truth_refused(value: Value) -> TypeError:
+    """The error for ``bool(v)``, ``if v:``, ``v or w`` (see the comparisons in engine.py)."""
+    return TypeError(
+        f"the truth value of a Value is ambiguous ({value!r}): compare its data, as in "
+        "`if v.data != 0:` or `if v < 0:`, or test the node with `if v is not None:`"
+    )
+
+
+def _backward_set() -> AttributeError:
+    """The error for ``v._backward = ...``, the micrograd lecture's way to add an operation."""
+    return AttributeError(
+        "a Value's _backward cannot be set: here an operation is a Gate, one class shared by "
+        "all its nodes, not a closure per node. Subclass micrograd_notes.Gate with a symbol, "
+        "forward(self, a, ...) and backward(self, out), then call an instance on Values: "
+        "see help(micrograd_notes.Gate)"
+    )
 
 
 def _namer(root: Value) -> Callable[[Value], str]:

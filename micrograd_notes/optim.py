@@ -8,9 +8,10 @@ are checked here) and an update that would overflow a weight; no weight is chang
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from micrograd_notes.engine import Value
+from micrograd_notes.helpers import quoted, real_to_float
 
 
 class Optimizer:
@@ -20,12 +21,16 @@ class Optimizer:
         self.params = list(params)
         if not self.params:
             raise ValueError("optimizer got an empty parameter list")
-        for p in self.params:
+        for i, p in enumerate(self.params):
             if not isinstance(p, Value):
                 raise TypeError(f"optimizer parameters must be Values, got {type(p).__name__}")
-        if not (math.isfinite(lr) and lr > 0.0):
-            raise ValueError(f"lr must be a finite number > 0, got {lr!r}")
-        self.lr = lr
+            if not p.is_leaf:  # as PyTorch refuses a non-leaf tensor
+                raise ValueError(
+                    f"optimizer parameter {i} is the output of a {p.op!r} gate, not a leaf: "
+                    "give the optimizer a model's parameters (model.parameters()), not what "
+                    "the model computes from them, which the next call makes anew"
+                )
+        self.lr = _hyperparameter(lr, "lr", "a finite number > 0", lambda x: x > 0.0)
 
     def step(self) -> None:
         """One update of every parameter (each optimizer says how)."""
@@ -72,6 +77,17 @@ class Optimizer:
             p.data = x
 
 
+def _hyperparameter(x: object, name: str, meant: str, ok: Callable[[float], bool]) -> float:
+    """``x`` as a float when it is a finite real number for which ``ok`` holds; else an error
+    naming the hyperparameter, ``meant`` saying what it must be."""
+    number = real_to_float(x)
+    if number is None:
+        raise TypeError(f"{name} must be {meant}, got {type(x).__name__} {quoted(x)}")
+    if not (math.isfinite(number) and ok(number)):
+        raise ValueError(f"{name} must be {meant}, got {quoted(x)}")
+    return number
+
+
 def _first_non_finite(values: list[float]) -> int | None:
     """The index of the first inf or nan in ``values``; None when every one is finite.
 
@@ -80,6 +96,11 @@ def _first_non_finite(values: list[float]) -> int | None:
     if math.isfinite(sum(values)):
         return None
     return next((i for i, x in enumerate(values) if not math.isfinite(x)), None)
+
+
+def _fraction(x: float) -> bool:
+    """A momentum or a beta: a share of the old average kept at each step, in [0, 1)."""
+    return 0.0 <= x < 1.0
 
 
 class SGD(Optimizer):
@@ -93,12 +114,10 @@ class SGD(Optimizer):
         weight_decay: float = 0.0,
     ) -> None:
         super().__init__(params, lr)
-        if not 0.0 <= momentum < 1.0:
-            raise ValueError(f"momentum must be in [0, 1), got {momentum!r}")
-        if not weight_decay >= 0.0:
-            raise ValueError(f"weight_decay must be >= 0, got {weight_decay!r}")
-        self.momentum = momentum
-        self.weight_decay = weight_decay
+        self.momentum = _hyperparameter(momentum, "momentum", "a number in [0, 1)", _fraction)
+        self.weight_decay = _hyperparameter(
+            weight_decay, "weight_decay", "a finite number >= 0", lambda x: x >= 0.0
+        )
         self.velocity = [0.0] * len(self.params)
 
     def step(self) -> None:
@@ -124,12 +143,15 @@ class Adam(Optimizer):
         eps: float = 1e-8,
     ) -> None:
         super().__init__(params, lr)
-        if not all(0.0 <= b < 1.0 for b in betas) or len(betas) != 2:
-            raise ValueError(f"betas must be two numbers in [0, 1), got {betas!r}")
-        if not eps > 0.0:
-            raise ValueError(f"eps must be > 0, got {eps!r}")
-        self.betas = betas
-        self.eps = eps
+        try:
+            b1, b2 = betas
+        except (TypeError, ValueError):  # not a pair
+            raise TypeError(f"betas must be two numbers in [0, 1), got {quoted(betas)}") from None
+        self.betas = (
+            _hyperparameter(b1, "betas[0]", "a number in [0, 1)", _fraction),
+            _hyperparameter(b2, "betas[1]", "a number in [0, 1)", _fraction),
+        )
+        self.eps = _hyperparameter(eps, "eps", "a finite number > 0", lambda x: x > 0.0)
         self.t = 0
         self.m = [0.0] * len(self.params)
         self.v = [0.0] * len(self.params)

@@ -37,7 +37,7 @@ FROM_TORCH = {"ReLU": "relu", "Tanh": "tanh", "Sigmoid": "sigmoid", "Identity": 
 def _import_torch(who: str) -> Any:
     """PyTorch, or one line saying how to get it."""
     try:
-        import torch
+        import torch  # pyright: ignore[reportMissingImports]  # optional: may be absent
     except ImportError:
         raise ImportError(
             f"{who} needs PyTorch, which is not installed: pip install torch"

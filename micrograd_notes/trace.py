@@ -279,8 +279,9 @@ def show_steps(trace: Trace, rankdir: str = "LR") -> object:
     stepper = ipywidgets.VBox([slider, out])
     widget_bundle = stepper._repr_mimebundle_
 
-    def bundle(**kwargs: object) -> dict[str, object]:
-        return {**widget_bundle(**kwargs), "text/html": FrameStrip(frames)._repr_html_()}
+    def bundle(**kwargs: object) -> dict[str, str]:
+        shown = widget_bundle(**kwargs) or {}  # None where the widget cannot be shown
+        return {**shown, "text/html": FrameStrip(frames)._repr_html_()}
 
     stepper._repr_mimebundle_ = bundle  # this one widget's display, with its static form
     return stepper

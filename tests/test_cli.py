@@ -459,6 +459,8 @@ def test_a_demo_write_that_fails_is_one_line_and_exit_1(tmp_path: Path, monkeypa
 def test_demo_pictures_are_labelled(tmp_path: Path, monkeypatch) -> None:
     from matplotlib.figure import Figure
 
+    from micrograd_notes.figures import style_problems
+
     figures: dict[str, Figure] = {}
     save = Figure.savefig
 
@@ -479,6 +481,8 @@ def test_demo_pictures_are_labelled(tmp_path: Path, monkeypatch) -> None:
     shown = list(acc.get_lines()[0].get_ydata())
     assert max(shown) > 1 or shown == [0.0] * 3  # percent, not a fraction
     assert list(loss.get_lines()[0].get_xdata()) == [1, 2, 3]  # the step numbers
+    for fig in figures.values():  # the house style: 120 dpi, text >= 9 pt, axes labelled
+        assert style_problems(fig) == []
     if viz.can_render_svg():
         texts = " ".join(t.text or "" for t in ET.parse(tmp_path / "neuron_graph.svg").iter())
         for words in ["colours", "weight or bias", "an input", "intermediate result", "output"]:

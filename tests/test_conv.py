@@ -264,6 +264,25 @@ def test_bad_shapes_get_clear_errors(call, error, words: str) -> None:
         call()
 
 
+def test_conv1d_on_a_2d_input_says_it_is_2d_and_to_use_conv2d() -> None:
+    # Checked before the length: two rows of three must not read as "2 entries, fewer than 3".
+    with pytest.raises(ValueError, match=r"the input is 2-D \(item 0 is \[1, 2, 3\]\); .*Conv2d"):
+        Conv1d(3)([[1, 2, 3], [4, 5, 6]])
+    with pytest.raises(ValueError, match=r"the input is 2-D .*use Conv2d"):
+        Conv1d(2)(np.ones((4, 4)))
+    with pytest.raises(ValueError, match=r"the input is 3-D \(item 1 is \[\[2\]\]\)"):
+        Conv1d(2)([1, [[2]]])
+
+
+@pytest.mark.parametrize("image", [[[[0.5] * 3] * 3] * 3, np.zeros((3, 3, 3))])
+def test_conv2d_on_a_3d_input_says_the_input_must_be_2d(image) -> None:
+    # An RGB image, H x W x 3: each pixel is a list of three channels, not a number.
+    with pytest.raises(
+        ValueError, match=r"the input must be 2-D .* but it is 3-D \(item \[0\]\[0\]"
+    ):
+        Conv2d(2)(image)
+
+
 @pytest.mark.parametrize(
     ("call", "words"),
     [

@@ -446,6 +446,29 @@ def test_builtin_max_sorted_and_a_best_loss_work_on_values() -> None:
     assert best == -1.0
 
 
+def test_a_number_is_compared_exactly_as_python_compares_a_float_with_it() -> None:
+    big = Value(2.0**53)
+    assert big < 2**53 + 1 and big <= 2**53 + 1 and not big >= 2**53 + 1  # no rounding
+    assert 2**53 + 1 > big and not 2**53 + 1 < big  # noqa: SIM300 - the number on the left
+    assert big > Fraction(2**53 - 1, 1) and big < Fraction(2**54 + 1, 2)
+    assert Value(1.0) < 10**400 and Value(1.0) > -(10**400) and 10**400 > Value(-1.0)  # noqa: SIM300
+    assert Value(1.0) < np.int64(2) and Value(2.5) > np.float32(2.25)
+    assert all(type(c) is bool for c in (big < 2**53 + 1, big > Fraction(1, 3), big < np.int64(1)))
+
+
+@pytest.mark.parametrize(
+    "use",
+    [bool, lambda v: v or 1.0, lambda v: not v, lambda v: 1 if v else 0, lambda v: any([v])],
+    ids=["bool", "or", "not", "if", "any"],
+)
+def test_the_truth_value_of_a_value_is_refused_and_says_to_compare_data(use) -> None:
+    for v in (Value(0.0), Value(2.0) * 3):  # zero or not, leaf or not: ambiguous either way
+        with pytest.raises(TypeError, match=r"truth value of a Value is ambiguous.*v\.data"):
+            use(v)
+    v = Value(0.0)
+    assert (v.data or 1.0) == 1.0 and v is not None and [v]  # what to write instead
+
+
 def test_equality_and_hash_stay_identity() -> None:
     a, b = Value(1.0), Value(1.0)
     assert a != b and a == a  # identity is the point
@@ -517,6 +540,20 @@ def test_underscore_backward_runs_one_gate_rule_once() -> None:
     assert (a.grad, b.grad) == (-3.0, 6.0)
     c._backward()  # once more: it adds again, as any gate rule does
     assert (a.grad, b.grad) == (-6.0, 12.0)
+
+
+def test_setting_underscore_backward_as_the_lecture_does_says_to_write_a_gate() -> None:
+    a, b = Value(2.0), Value(-1.0)
+    c = a * b
+
+    def _backward() -> None:  # the lecture's closure for this node
+        a.grad += b.data * c.grad
+
+    with pytest.raises(AttributeError, match=r"an operation is a Gate.*Subclass micrograd_notes"):
+        c._backward = _backward  # type: ignore[method-assign]
+    c.grad = 1.0
+    c._backward()  # the node's own rule is still there
+    assert (a.grad, b.grad) == (-1.0, 2.0)
 
 
 # ---- a gate of your own ---------------------------------------------------------------------

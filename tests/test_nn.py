@@ -118,6 +118,16 @@ def test_state_dict_round_trip() -> None:
     assert a([0.3, 0.4]).data == b([0.3, 0.4]).data
 
 
+def test_load_state_dict_takes_the_numpy_scalars_value_takes() -> None:
+    model = MLP(2, [2, 1])
+    names = list(model.state_dict())
+    state = {name: np.float32(1.5) if i % 2 else np.int64(-2) for i, name in enumerate(names)}
+    model.load_state_dict(state)
+    loaded = model.state_dict()
+    assert loaded == {name: Value(state[name]).data for name in names}
+    assert {type(x) for x in loaded.values()} == {float}
+
+
 @pytest.mark.parametrize(
     ("state_change", "error", "words"),
     [

@@ -20,8 +20,8 @@ def _cells(notebook) -> list[tuple[str, str]]:
 
 
 def test_the_walkthroughs_are_there() -> None:
-    # Read in this order; 13 (higher order) is being written.
-    expected = [f"{n:02d}" for n in (*range(13), 14)]
+    # Read in this order.
+    expected = [f"{n:02d}" for n in range(15)]
     assert [p.stem[:2] for p in PAIRS] == expected
 
 

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pytest
 
 from micrograd_notes import Value
+from micrograd_notes.nn import Conv1d
 from micrograd_notes.optim import SGD, Adam
 
 
@@ -118,3 +120,58 @@ def test_a_step_that_would_overflow_adams_state_changes_nothing() -> None:
     with pytest.raises(OverflowError, match="parameter 1's second moment v would become inf"):
         opt.step()
     assert (ps[0].data, ps[1].data, opt.t, opt.m, opt.v) == (1.0, 2.0, 0, [0.0, 0.0], [0.0, 0.0])
+
+
+def test_the_outputs_of_a_layer_are_refused_as_parameters() -> None:
+    conv = Conv1d(2)
+    outputs = conv([1.0, 2.0, 3.0])  # what the layer computes, not its parameters
+    with pytest.raises(ValueError, match=r"parameter 0 is the output of a 'dot' gate, not a leaf"):
+        SGD(outputs, lr=0.1)
+    with pytest.raises(
+        ValueError, match=r"parameter 1 is the output of a '\*' gate.*parameters\(\)"
+    ):
+        Adam([Value(1.0), Value(2.0) * 3])
+    assert SGD(conv.parameters(), lr=0.1).params == conv.parameters()  # leaves, as meant
+
+
+@pytest.mark.parametrize(
+    ("opt_cls", "given", "named"),
+    [
+        (SGD, {"lr": "0.01"}, "lr"),
+        (SGD, {"momentum": "0.9"}, "momentum"),
+        (SGD, {"weight_decay": None}, "weight_decay"),
+        (Adam, {"lr": "1e-3"}, "lr"),
+        (Adam, {"betas": ("0.9", 0.999)}, r"betas\[0\]"),
+        (Adam, {"betas": (0.9, [0.999])}, r"betas\[1\]"),
+        (Adam, {"eps": "1e-8"}, "eps"),
+    ],
+)
+def test_a_hyperparameter_that_is_not_a_number_is_named(opt_cls, given, named: str) -> None:
+    with pytest.raises(TypeError, match=rf"^{named} must be a (finite )?number.*, got \w+ "):
+        opt_cls([Value(1.0)], **given)
+
+
+@pytest.mark.parametrize(
+    ("make", "words"),
+    [
+        (
+            lambda: Adam([Value(1.0)], betas=0.9),
+            r"^betas must be two numbers in \[0, 1\), got 0\.9",
+        ),
+        (lambda: Adam([Value(1.0)], betas=(0.9,)), r"^betas must be two numbers"),
+        (
+            lambda: SGD([Value(1.0)], lr=0.1, weight_decay=math.inf),
+            r"^weight_decay must be a finite",
+        ),
+        (lambda: Adam([Value(1.0)], eps=math.inf), r"^eps must be a finite number > 0, got inf"),
+    ],
+)
+def test_betas_must_be_a_pair_and_every_hyperparameter_finite(make, words: str) -> None:
+    with pytest.raises((TypeError, ValueError), match=words):
+        make()
+
+
+def test_numpy_hyperparameters_are_read_as_floats() -> None:
+    opt = Adam([Value(1.0)], lr=np.float32(0.5), betas=(np.float64(0.5), 0), eps=np.int64(1))
+    assert (opt.lr, opt.betas, opt.eps) == (0.5, (0.5, 0.0), 1.0)
+    assert all(type(x) is float for x in (opt.lr, *opt.betas, opt.eps))

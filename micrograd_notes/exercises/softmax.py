@@ -167,7 +167,7 @@ def shortcut_loss() -> str:
     z_data, label = [0.4, -1.1, 1.7], 0
     target = [1.0 if k == label else 0.0 for k in range(3)]
     p = np.array([q.data for q in _softmax_values([Value(v) for v in z_data])])
-    right = []
+    right: list[str] = []
     for name in ("cross-entropy", "mean squared error"):
         z = [Value(v) for v in z_data]
         if name == "cross-entropy":
