@@ -122,7 +122,8 @@ def _loop_over(total: Value, root: Value, position: dict[int, int], params: dict
             if min(sent) < last:
                 raise _NoLoop(f"samples {i - 1} and {i} were built interleaved")
             first, last = min(sent) if first is None else first, max(sent)
-    touch = (first, last) if first is not None else (position[id(total)],) * 2
+    at = position[id(total)]
+    touch = (first, last) if first is not None else (at, at)
     _check_outside(root, total, seen, position, shape.touched, touch)
     slot = {id(column[0]): c for c, column in enumerate(columns)}
     return Loop(total, samples, columns, slot, touch)

@@ -68,9 +68,10 @@ def _two_classes(
                 f"numbers (its .data, {y.data!r}) or leaf Values"
             )
         value = y.data if isinstance(y, Value) else y
-        if value not in classes:
+        number = real_to_float(value)
+        if number is None or number not in classes:
             raise ValueError(f"{name}: labels must be {said}, got {value!r}")
-        found.append(y if isinstance(y, Value) else float(value))
+        found.append(y if isinstance(y, Value) else number)
     return found
 
 
