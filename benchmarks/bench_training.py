@@ -15,15 +15,17 @@ garbage pays for collecting them in its later steps. What is left after the bloc
 step is collected untimed before the next engine runs (a small bias in micrograd's favour).
 The table shows time per step.
 
-Two rows each for the engines: micrograd_notes by default and on the demo's fast path (a
-tape, with the cyclic GC paused during each step); micrograd 0.1.0 as is and with the
-cyclic GC paused for the whole block, so that its cyclic garbage is collected untimed: the
-fairest case for micrograd.
+Three rows for micrograd_notes: the engine as is, on its fast path (a tape, with the cyclic
+GC paused during each step), and compiled (the demo's path: the step recorded and compiled
+once, before the timing, then run as a Python function); two for micrograd 0.1.0: as is,
+and with the cyclic GC paused for the whole block, so that its cyclic garbage is collected
+untimed: the fairest case for micrograd.
 """
 
 from __future__ import annotations
 
 import argparse
+import gc
 import sys
 from pathlib import Path
 
@@ -43,14 +45,18 @@ except ImportError:  # the `bench` extra is not installed
 LR = 0.5
 
 
-def ours_steps(model: MLP, X: list[list[float]], y: list[float], steps: int, fast: bool) -> float:
+def ours_steps(
+    model: MLP, X: list[list[float]], y: list[float], steps: int, path: str, optimizer=None
+) -> float:
     """``steps`` training steps with micrograd_notes (fused neurons, the default), each the
-    package's own ``train_step`` with plain SGD at a fixed ``LR``; the last step's loss.
-    ``fast``: on the demo's fast path, a tape with the cyclic GC paused."""
-    optimizer = SGD(model.parameters(), lr=LR)
+    package's own ``train_step`` on ``path`` ("engine", "tape": a tape with the cyclic GC
+    paused, or "compiled") with plain SGD at a fixed ``LR``; the last step's loss. A
+    compiled step is recorded on the first step of an ``optimizer`` and reused after: give
+    the same one to every block to time the steps alone."""
+    optimizer = SGD(model.parameters(), lr=LR) if optimizer is None else optimizer
     loss_data = 0.0
     for _ in range(steps):
-        loss_data, _ = train_step(model, X, y, optimizer, ALPHA, fast=fast)
+        loss_data, _ = train_step(model, X, y, optimizer, ALPHA, path=path)
     return loss_data
 
 
@@ -132,6 +138,42 @@ class FloatMLP:
         return loss
 
 
+def compile_cost(points: int, repeats: int) -> tuple[float, float, int]:
+    """Compiling the demo's step for ``points`` points, as ``train_step`` does it (the graph
+    recorded on a tape, then ``Tape.compile``, the cyclic GC paused): the median CPU time of
+    the compile alone over ``repeats`` runs, in seconds; its peak memory in bytes
+    (tracemalloc, in a run of its own: tracing slows it down); the program's size in bytes."""
+    import statistics
+    import time
+    import tracemalloc
+
+    from micrograd_notes import Tape, Value, gc_paused
+    from micrograd_notes.losses import hinge, l2
+
+    def record():
+        model, X, y = setup(points)
+        xs, ys = [[Value(a), Value(b)] for a, b in X], [Value(v) for v in y]
+        with Tape() as tape:
+            scores = [model(x) for x in xs]
+            loss = hinge(scores, ys) + l2(model.parameters(), ALPHA)
+        return lambda: tape.compile(loss, model.parameters(), inputs=[xs, ys], outputs=scores)
+
+    times = []
+    for _ in range(repeats):
+        run = record()
+        with gc_paused():
+            start = time.process_time()
+            run()
+            times.append(time.process_time() - start)
+    run = record()
+    gc.collect()
+    tracemalloc.start()
+    step = run()
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    return statistics.median(times), peak, len(step.source)
+
+
 def micrograd_model(model: MLP):
     """A micrograd MLP holding our model's weights."""
     theirs = micrograd_nn.MLP(2, [16, 16, 1])
@@ -151,16 +193,26 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=9, help="interleaved rounds")
     parser.add_argument("--block", type=int, default=5, help="consecutive steps per timed run")
     parser.add_argument("--points", type=int, default=100, help="training points (the demo's 100)")
+    parser.add_argument(
+        "--compile-points", type=int, nargs="*", default=[100, 1000], help="table (b)'s sizes"
+    )
     args = parser.parse_args()
     print(python_line())
 
     model, X, y = setup(args.points)
     # micrograd orders a neuron's parameters as w..., b, as we do: check the copy lines up.
     floats = FloatMLP(model)
-    fast_model = setup(args.points)[0]
+    fast_model, compiled_model = setup(args.points)[0], setup(args.points)[0]
+    compiled_optimizer = SGD(compiled_model.parameters(), lr=LR)  # one recording, reused
+    ours_steps(compiled_model, X, y, 1, "compiled", compiled_optimizer)  # record and compile
     runners = {
-        "micrograd_notes": lambda: ours_steps(model, X, y, args.block, fast=False),
-        "micrograd_notes, tape + gc paused": lambda: ours_steps(fast_model, X, y, args.block, True),
+        "micrograd_notes": lambda: ours_steps(model, X, y, args.block, "engine"),
+        "micrograd_notes, tape + gc paused": lambda: ours_steps(
+            fast_model, X, y, args.block, "tape"
+        ),
+        "micrograd_notes, compiled": lambda: ours_steps(
+            compiled_model, X, y, args.block, "compiled", compiled_optimizer
+        ),
     }
     losses = {"plain floats": FloatMLP(model).step(X, y)}
     if micrograd_nn is not None:
@@ -177,9 +229,11 @@ def main() -> None:
     else:
         print("micrograd is not installed (pip install -e '.[bench]'): comparing with floats only")
     stepped = setup(args.points)[0]
-    losses["micrograd_notes"] = ours_steps(stepped, X, y, 1, fast=False)
+    losses["micrograd_notes"] = ours_steps(stepped, X, y, 1, "engine")
     stepped_fast = setup(args.points)[0]
-    losses["micrograd_notes, tape + gc paused"] = ours_steps(stepped_fast, X, y, 1, fast=True)
+    losses["micrograd_notes, tape + gc paused"] = ours_steps(stepped_fast, X, y, 1, "tape")
+    stepped_compiled = setup(args.points)[0]
+    losses["micrograd_notes, compiled"] = ours_steps(stepped_compiled, X, y, 1, "compiled")
     reference = losses["plain floats"]
     for name, value in losses.items():
         assert abs(value - reference) <= 1e-9, (name, value, reference)
@@ -192,8 +246,8 @@ def main() -> None:
     ours_after = [w.data for layer in stepped.layers for n in layer.neurons for w in n.w]
     ours_after += [n.b.data for layer in stepped.layers for n in layer.neurons]
     assert max(abs(a - b) for a, b in zip(after, ours_after)) <= 1e-12
-    fast_after = [p.data for p in stepped_fast.parameters()]
-    assert fast_after == [p.data for p in stepped.parameters()]  # the tape: bit for bit
+    for other in (stepped_fast, stepped_compiled):  # the tape, the compiled step: bit for bit
+        assert [p.data for p in other.parameters()] == [p.data for p in stepped.parameters()]
     print(f"all engines agree on the first step's loss ({reference:.10f}) and update")
     runners["plain floats"] = lambda: [floats.step(X, y) for _ in range(args.block)]
 
@@ -207,8 +261,19 @@ def main() -> None:
     rows = []
     for name in runners:
         ms = per_step[name]
-        rows.append([name, f"{ms:,.1f} ms", f"{ms / ours:.1f}x", f"{ms / floor:.2f}x"])
+        rows.append([name, f"{ms:,.1f} ms", f"{ms / ours:.2f}x", f"{ms / floor:.2f}x"])
     print(table(rows, ["engine", "time per step", "vs micrograd_notes", "vs plain floats"]))
+
+    print(
+        "\n(b) compiling the demo's step, as train_step does it (recorded, then Tape.compile, "
+        f"the GC paused): median CPU time of {args.repeats}; peak memory (tracemalloc)"
+    )
+    rows = []
+    for points in args.compile_points:
+        seconds, peak, size = compile_cost(points, args.repeats)
+        rows.append([f"{points:,}", f"{1000 * seconds:,.0f} ms", f"{peak / 1e6:.1f} MB",
+                     f"{size / 1000:.0f} KB"])  # fmt: skip
+    print(table(rows, ["points", "compile", "peak memory", "program"]))
 
 
 if __name__ == "__main__":

@@ -57,19 +57,21 @@ def train(
     alpha: float = ALPHA,
     progress: bool = True,
     history: History | None = None,
+    path: str = "compiled",
 ) -> History:
     """Full-batch training with hinge + alpha·L2 and SGD, lr decaying from 1.0 to 0.1.
 
     Each step's loss and accuracy are appended to ``history`` (a new one if not given): after
-    a Ctrl-C, the caller's ``history`` says how far training got.
+    a Ctrl-C, the caller's ``history`` says how far training got. ``path`` is the training
+    step's (``training.PATHS``): compiled by default, or ``"tape"`` for the engine's.
     """
     from tqdm import tqdm  # here, not at the top: importing the demo stays light
 
-    training = Training(model, X.tolist(), y_signed, steps, alpha)  # inputs as plain floats
+    training = Training(model, X.tolist(), y_signed, steps, alpha, path)  # inputs as floats
     history = History() if history is None else history
     with tqdm(range(steps), desc="training", unit="step", disable=not progress) as bar:
         for _ in bar:
-            loss, acc = training.step()  # on the fast path: a tape, the GC paused
+            loss, acc = training.step()  # the first step records and compiles the step
             history.loss.append(loss)
             history.accuracy.append(acc)
             bar.set_postfix(loss=f"{loss:.4f}", acc=f"{acc:.0%}")
@@ -163,8 +165,10 @@ def run(
     steps: int = 100,
     seed: int = 0,
     progress: bool = True,
+    path: str = "compiled",
 ) -> dict[str, object]:
-    """Train, write plots, weights and a graph into ``out_dir``; return a summary."""
+    """Train (on the training step's ``path``), write plots, weights and a graph into
+    ``out_dir``; return a summary."""
     if dataset not in DATASETS:
         raise ValueError(f"unknown dataset {dataset!r}; choose one of {', '.join(DATASETS)}")
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -174,7 +178,7 @@ def run(
     history = History()
     start = time.perf_counter()
     try:
-        train(model, X, y_signed, steps, progress=progress, history=history)
+        train(model, X, y_signed, steps, progress=progress, history=history, path=path)
     except KeyboardInterrupt:
         raise Interrupted(
             f"during training, after step {len(history.loss)} of {steps}", []
@@ -212,6 +216,7 @@ def run(
         "samples": samples,
         "steps": steps,
         "seed": seed,
+        "path": path,
         "loss": history.loss[-1],
         "accuracy": history.accuracy[-1],
         "seconds": seconds,

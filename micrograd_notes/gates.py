@@ -136,6 +136,10 @@ class Add(Gate):
     """a + b;  d/da = 1, d/db = 1: the add gate hands up_diff unchanged to both inputs."""
 
     symbol = "+"
+    # The same rule as code, for the compiled step (compiled.py): the forward, then the
+    # down_diff sent to a, and to b (local_diff · up_diff). Every gate has the pair.
+    code = "{a} + {b}"
+    code_diffs = ("{up}", "{up}")
 
     def forward(self, a: Value, b: Value) -> float:
         return a.data + b.data
@@ -153,6 +157,8 @@ class Sub(Gate):
     """a - b;  d/da = 1, d/db = -1."""
 
     symbol = "-"
+    code = "{a} - {b}"
+    code_diffs = ("{up}", "-{up}")
 
     def forward(self, a: Value, b: Value) -> float:
         return a.data - b.data
@@ -170,6 +176,8 @@ class Mul(Gate):
     """a * b;  d/da = b, d/db = a: the mul gate swaps its inputs."""
 
     symbol = "*"
+    code = "{a} * {b}"
+    code_diffs = ("{b} * {up}", "{a} * {up}")
 
     def forward(self, a: Value, b: Value) -> float:
         return a.data * b.data
@@ -187,6 +195,8 @@ class Div(Gate):
     """a / b;  d/da = 1/b, d/db = -a/b^2."""
 
     symbol = "/"
+    code = "{a} / {b}"
+    code_diffs = ("{up} / {b}", "-{out} / {b} * {up}")
 
     def forward(self, a: Value, b: Value) -> float:
         if b.data == 0.0:
@@ -206,6 +216,8 @@ class Neg(Gate):
     """-a;  d/da = -1."""
 
     symbol = "neg"
+    code = "-{a}"
+    code_diffs = ("-{up}",)
 
     def forward(self, a: Value) -> float:
         return -a.data
@@ -220,6 +232,9 @@ class Neg(Gate):
 
 class PowConst(Gate):
     """a ** k for a number k;  d/da = k a^(k-1)."""
+
+    code = "pow({a}, {k})"
+    code_diffs = ("{k} * {a} ** ({k} - 1.0) * {up}",)
 
     def __init__(self, k: float) -> None:
         self.k = k
@@ -268,6 +283,8 @@ class Pow(Gate):
     """a ** b for a Value b (a > 0);  d/da = b a^(b-1), d/db = a^b ln a."""
 
     symbol = "**"
+    code = "pow({a}, {b})"
+    code_diffs = ("{b} * {out} / {a} * {up}", "{out} * log({a}) * {up}")
 
     def forward(self, base: Value, exponent: Value) -> float:
         a, b = base.data, exponent.data
@@ -295,6 +312,8 @@ class Exp(Gate):
     """e^a;  d/da = e^a, the output itself."""
 
     symbol = "exp"
+    code = "exp({a})"
+    code_diffs = ("{out} * {up}",)
 
     def forward(self, a: Value) -> float:
         try:
@@ -316,6 +335,8 @@ class Log(Gate):
     """ln a for a > 0;  d/da = 1/a."""
 
     symbol = "log"
+    code = "log({a})"
+    code_diffs = ("{up} / {a}",)
 
     def forward(self, a: Value) -> float:
         if a.data <= 0.0:
@@ -334,6 +355,8 @@ class Tanh(Gate):
     """tanh(a);  d/da = 1 - tanh(a)^2. math.tanh saturates to +-1 without overflowing."""
 
     symbol = "tanh"
+    code = "tanh({a})"
+    code_diffs = ("(1.0 - {out} * {out}) * {up}",)
 
     def forward(self, a: Value) -> float:
         return math.tanh(a.data)
@@ -350,6 +373,8 @@ class Sigmoid(Gate):
     """s(a) = 1 / (1 + e^-a);  d/da = s (1 - s): the sigmoid gate scales by s(1 - s)."""
 
     symbol = "sigmoid"
+    code = "1.0 / (1.0 + exp(-{a})) if {a} >= 0.0 else exp({a}) / (1.0 + exp({a}))"
+    code_diffs = ("{out} * (1.0 - {out}) * {up}",)
 
     def forward(self, a: Value) -> float:
         # Only ever exponentiate a non-positive number, so e^x cannot overflow.
@@ -371,6 +396,8 @@ class ReLU(Gate):
     """max(0, a);  d/da = 1 if a > 0 else 0 (relu'(0) is taken as 0)."""
 
     symbol = "relu"
+    code = "{a} if {a} > 0.0 else 0.0"
+    code_diffs = ("{up} if {a} > 0.0 else 0.0",)
 
     def forward(self, a: Value) -> float:
         return a.data if a.data > 0.0 else 0.0
@@ -388,6 +415,8 @@ class Abs(Gate):
     """|a|;  d/da = sign(a), taken as 0 at a = 0."""
 
     symbol = "abs"
+    code = "abs({a})"
+    code_diffs = ("{up} if {a} > 0.0 else -{up} if {a} < 0.0 else 0.0",)
 
     def forward(self, a: Value) -> float:
         return abs(a.data)
@@ -408,6 +437,11 @@ class Max(Gate):
     """max(a, b);  the max gate routes up_diff to the larger input; a tie gives each half."""
 
     symbol = "max"
+    code = "{a} if {a} >= {b} else {b}"
+    code_diffs = (
+        "{up} if {a} > {b} else 0.5 * {up} if {a} == {b} else 0.0",
+        "{up} if {b} > {a} else 0.5 * {up} if {a} == {b} else 0.0",
+    )
 
     def forward(self, a: Value, b: Value) -> float:
         return a.data if a.data >= b.data else b.data
@@ -423,6 +457,11 @@ class Min(Gate):
     """min(a, b);  routes up_diff to the smaller input; a tie gives each half."""
 
     symbol = "min"
+    code = "{a} if {a} <= {b} else {b}"
+    code_diffs = (
+        "{up} if {a} < {b} else 0.5 * {up} if {a} == {b} else 0.0",
+        "{up} if {b} < {a} else 0.5 * {up} if {a} == {b} else 0.0",
+    )
 
     def forward(self, a: Value, b: Value) -> float:
         return a.data if a.data <= b.data else b.data
@@ -462,6 +501,8 @@ class Sum(Gate):
 
     symbol = "sum"
     many = True
+    code = "{x} + ..."
+    code_diffs = ("{up}",)
 
     def forward(self, *xs: Value) -> float:
         total = 0.0
@@ -483,6 +524,8 @@ class Dot(Gate):
 
     symbol = "dot"
     many = True
+    code = "{w} * {x} + ... + {b}"
+    code_diffs = ("{x} * {up}", "{w} * {up}", "{up}")
 
     def forward(self, *wxb: Value) -> float:
         # Add left to right, exactly as w_1*x_1 + w_2*x_2 + ... + b would: fused and primitive

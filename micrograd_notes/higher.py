@@ -17,7 +17,7 @@ node, so the graph holds only what the next derivative needs.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, cast
 
 from micrograd_notes.engine import Value
 from micrograd_notes.gates import Local  # a local derivative: a Value, or a constant number
@@ -200,7 +200,7 @@ def _positions(argnums: object) -> tuple[int, ...]:
             "grad: argnums must be an argument position (0, 1, ...) or a non-empty tuple of "
             f"them, got {argnums!r:.60}"
         )
-    return items
+    return cast("tuple[int, ...]", items)
 
 
 def _lifted(args: tuple[Any, ...], positions: tuple[int, ...], who: str) -> list[Any]:

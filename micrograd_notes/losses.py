@@ -2,8 +2,10 @@
 
 Label conventions: ``hinge`` takes labels in {-1, +1}; ``binary_cross_entropy`` takes
 {0, 1}; ``softmax_cross_entropy`` takes class indices 0..K-1. These labels are constants:
-plain numbers (a Value is refused with an error saying to pass its ``.data``). ``mse`` takes
-targets that are numbers or Values; a Value target is part of the graph and gets a grad too.
+plain numbers, or, for hinge and binary cross-entropy, leaf Values holding them (the inputs of
+a compiled step, into which each mini-batch's labels are written; they get a grad too). A
+computed Value is refused with an error saying to pass its ``.data``. ``mse`` takes targets
+that are numbers or Values; a Value target is part of the graph and gets a grad too.
 """
 
 from __future__ import annotations
@@ -53,6 +55,26 @@ def _labels(labels: Sequence[object], name: str) -> None:
             )
 
 
+def _two_classes(
+    labels: Sequence[object], name: str, classes: tuple[int, int], said: str
+) -> list[Value | float]:
+    """Labels of two classes: each a number in ``classes`` (as a float) or a leaf Value holding
+    one (kept: a compiled step's input); a computed Value is refused with advice."""
+    found: list[Value | float] = []
+    for i, y in enumerate(labels):
+        if isinstance(y, Value) and not y.is_leaf:
+            raise TypeError(
+                f"{name}: label {i} is a computed Value; labels are constants, pass plain "
+                f"numbers (its .data, {y.data!r}) or leaf Values"
+            )
+        value = y.data if isinstance(y, Value) else y
+        number = real_to_float(value)
+        if number is None or number not in classes:
+            raise ValueError(f"{name}: labels must be {said}, got {value!r}")
+        found.append(y if isinstance(y, Value) else number)
+    return found
+
+
 def _mean(terms: list[Value]) -> Value:
     return Value.sum(terms) * (1.0 / len(terms))
 
@@ -65,35 +87,32 @@ def mse(preds: Sequence[Value], targets: Sequence[Value | float]) -> Value:
     return _mean([(p - t) ** 2 for p, t in zip(preds, ts)])
 
 
-def hinge(scores: Sequence[Value], labels: Sequence[float]) -> Value:
+def hinge(scores: Sequence[Value], labels: Sequence[float | Value]) -> Value:
     """(1/n) Σ max(0, 1 - y_i s_i) for labels y_i in {-1, +1}: the max-margin loss."""
     _batch(scores, labels, "hinge")
     _values(scores, "hinge")
-    _labels(labels, "hinge")
-    for y in labels:
-        if y not in (-1, 1):
-            raise ValueError(f"hinge: labels must be -1 or +1, got {y!r}")
-    return _mean([(1.0 - float(y) * s).relu() for s, y in zip(scores, labels)])
+    ys = _two_classes(labels, "hinge", (-1, 1), "-1 or +1")
+    return _mean([(1.0 - y * s).relu() for s, y in zip(scores, ys)])
 
 
 def softplus(z: Value) -> Value:
-    """log(1 + e^z), computed without overflow for any z; d/dz = sigmoid(z)."""
-    # For z > 0 rewrite as z + log(1 + e^-z), so e is only ever raised to a non-positive power.
-    # Each branch is smooth, so the derivative is right at z = 0 too.
-    if z.data > 0.0:
-        return z + (1.0 + (-z).exp()).log()
-    return (1.0 + z.exp()).log()
+    """log(1 + e^z) = log(1 + e^-|z|) + max(z, 0), without overflow for any z; d/dz = sigmoid(z).
+
+    e is only ever raised to a non-positive power. Both forms are the same function, and this
+    one has no branch on z.data: the graph has one shape whatever z is, so a compiled step
+    (tape.compile) computes it right for any z. Its floats are those of the two-branch form
+    (z + log(1 + e^-z) for z > 0, log(1 + e^z) otherwise), and at z = 0, where |z| has no
+    slope, max's tie sends half: d/dz = 1/2 = sigmoid(0).
+    """
+    return (1.0 + (-abs(z)).exp()).log() + z.max(0.0)
 
 
-def binary_cross_entropy(logits: Sequence[Value], labels: Sequence[float]) -> Value:
+def binary_cross_entropy(logits: Sequence[Value], labels: Sequence[float | Value]) -> Value:
     """(1/n) Σ [softplus(z_i) - y_i z_i] = -mean of y log σ(z) + (1-y) log(1-σ(z)), from logits."""
     _batch(logits, labels, "binary_cross_entropy")
     _values(logits, "binary_cross_entropy")
-    _labels(labels, "binary_cross_entropy")
-    for y in labels:
-        if y not in (0, 1):
-            raise ValueError(f"binary_cross_entropy: labels must be 0 or 1, got {y!r}")
-    return _mean([softplus(z) - float(y) * z for z, y in zip(logits, labels)])
+    ys = _two_classes(labels, "binary_cross_entropy", (0, 1), "0 or 1")
+    return _mean([softplus(z) - y * z for z, y in zip(logits, ys)])
 
 
 def log_sum_exp(zs: Sequence[Value]) -> Value:

@@ -33,6 +33,9 @@ if TYPE_CHECKING:
 # The list the open tapes of this thread (or asyncio task) record into; None when none is open.
 _tape_list: ContextVar[list[Value] | None] = ContextVar("micrograd_notes_tape", default=None)
 _open_tape = _tape_list.get
+# Where this thread's open tapes saw a comparison of Values (the tape's length then): a branch
+# on data that a compiled step would take at every call (see compiled.py).
+_compared_at: ContextVar[list[int] | None] = ContextVar("micrograd_compared", default=None)
 _taping = False  # True while some thread has a tape open: the only check on the default path
 _open_lists = 0  # how many outermost tapes are open, in all threads
 _open_lock = threading.Lock()
@@ -166,7 +169,10 @@ def _compared(x: object) -> float | int | Fraction | None:
     """What a comparison compares ``data`` with: a Value's data, or a real number kept exact
     (an int as an int, a fraction as a Fraction: a float compares with those exactly, where
     rounding to a float would make 2.0**53 < 2**53 + 1 false and 1.0 < 10**400 an error);
-    None for anything else."""
+    None for anything else. While a tape records, the comparison is noted on it
+    (``Tape.comparisons``)."""
+    if _taping and (marks := _compared_at.get()) is not None and (tape := _open_tape()) is not None:
+        marks.append(len(tape))
     if isinstance(x, Value):
         return x.data
     if isinstance(x, numbers.Integral):  # NumPy's ints too

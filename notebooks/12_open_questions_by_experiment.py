@@ -330,24 +330,32 @@ def train_sgd(
     loss_fn=mse,
     batch_size: int | None = None,
 ) -> list[float]:
-    """Plain SGD on batches taken in order: the batch loss at each step, then inf if it blew up."""
+    """Plain SGD on batches taken in order: the batch loss at each step, then inf if it blew up.
+    The step is compiled once (notebook 03), over leaves each step writes its batch into."""
     opt = SGD(model.parameters(), lr=lr)
     size = batch_size or len(xs)
+    assert len(xs) % size == 0  # every batch the same size: one compiled step for them all
+    points = [[Value(v) for v in x] for x in xs[:size]]  # the batch's inputs and targets:
+    targets = [Value(t) for t in ys[:size]]  # leaves, read by the compiled step at every call
+    with Tape() as tape:
+        recorded = loss_fn([model(x) for x in points], targets)
+    step = tape.compile(recorded, params=opt.params, inputs=[points, targets])
     history = []
     for k in range(steps):
         start = (k * size) % len(xs)
+        for point, target, x, t in zip(points, targets, xs[start:], ys[start:]):
+            for leaf, v in zip(point, x):
+                leaf.data = v
+            target.data = t
         try:
-            with gc_paused(), Tape():  # the fast path (notebook 03): same numbers, less work
-                batch = [model(x) for x in xs[start : start + size]]
-                loss = loss_fn(batch, ys[start : start + size])
-                opt.zero_grad()
-                loss.backward()
-                opt.step()
+            opt.zero_grad()
+            loss = step()
+            opt.step()
         except (ArithmeticError, ValueError):  # overflow in the engine, non-finite grad in SGD
             return [*history, math.inf]
-        if not math.isfinite(loss.data):
+        if not math.isfinite(loss):
             return [*history, math.inf]
-        history.append(loss.data)
+        history.append(loss)
     return history
 
 
@@ -497,6 +505,8 @@ def train_relu_net(
     opt = SGD(model.parameters(), lr=lr)
     losses = []
     for _ in range(steps):
+        # On the engine, not compiled: relu_slope_1 takes a branch on z.data, which a compiled
+        # step would take as it was when recorded, and forward() counts exact zeros as it goes.
         with gc_paused(), Tape():  # the fast path (notebook 03): same numbers
             loss = mse([forward(model, x, relu) for x in X], Y)
             opt.zero_grad()
@@ -732,15 +742,15 @@ def fit(X: np.ndarray, y: np.ndarray, hidden: int = 16, alpha: float = 0.0, step
     weights = [w for layer in model.layers for neuron in layer.neurons for w in neuron.w]
     opt = Adam(model.parameters(), lr=0.08)
     xs, ys = X.tolist(), y.tolist()
+    with Tape() as tape:  # the step, recorded once and compiled (notebook 03)
+        loss = binary_cross_entropy([model(x) for x in xs], ys)
+        if alpha:
+            loss = loss + l2(weights, alpha)
+    step = tape.compile(loss, params=opt.params)
     for _ in range(steps):
-        with gc_paused(), Tape():  # the fast path (notebook 03): same numbers, less work
-            loss = binary_cross_entropy([model(x) for x in xs], ys)
-            if alpha:
-                loss = loss + l2(weights, alpha)
-            opt.zero_grad()
-            loss.backward()
-            opt.step()
-            del loss
+        opt.zero_grad()
+        step()  # the same numbers as loss.backward() on the graph built again
+        opt.step()
     return model
 
 

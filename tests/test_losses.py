@@ -6,6 +6,8 @@ import math
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from micrograd_notes import Value, gradcheck
 from micrograd_notes.losses import (
@@ -61,6 +63,37 @@ def test_binary_cross_entropy_is_stable_and_right_at_the_seam(z: float, y: int) 
 def test_softplus_gradient_is_sigmoid_on_both_branches() -> None:
     gradcheck(softplus, [0.7], **TIGHT)
     gradcheck(softplus, [-0.7], **TIGHT)
+    z = Value(0.0)
+    softplus(z).backward()
+    assert z.grad == 0.5  # sigmoid(0): max's tie sends half, |z| sends nothing at 0
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.floats(-800.0, 800.0, allow_nan=False) | st.sampled_from([0.0, -0.0, 1e-300, -1e-300]))
+def test_softplus_gives_the_floats_of_its_two_branch_form(z0: float) -> None:
+    # log(1 + e^z) as z + log(1 + e^-z) for z > 0 and log(1 + e^z) otherwise, chosen by a
+    # branch on z.data; softplus is the same function with no branch (so a compiled step can
+    # take any z), and it computes the same floats, grads included.
+    def branches(z: Value) -> Value:
+        return z + (1.0 + (-z).exp()).log() if z.data > 0.0 else (1.0 + z.exp()).log()
+
+    a, b = Value(z0), Value(z0)
+    mine, theirs = softplus(a) - 0.3 * a, branches(b) - 0.3 * b
+    mine.backward(0.7)
+    theirs.backward(0.7)
+    assert (mine.data, a.grad) == (theirs.data, b.grad)
+
+
+def test_hinge_and_cross_entropy_take_leaf_labels_as_part_of_the_graph() -> None:
+    scores = [Value(0.3), Value(-1.2)]
+    for loss, labels in ((hinge, [1.0, -1.0]), (binary_cross_entropy, [1.0, 0.0])):
+        leaves = [Value(y) for y in labels]
+        as_leaves, as_numbers = loss(scores, leaves), loss(scores, labels)
+        assert as_leaves.data == as_numbers.data
+        as_leaves.backward()
+        assert leaves[0].grad != 0.0  # a leaf label is in the graph: d(loss)/d(label)
+        with pytest.raises(ValueError, match="labels must be"):
+            loss(scores, [Value(0.5), leaves[1]])  # a leaf's data is checked as a number is
 
 
 def _np_softmax_ce(z: np.ndarray, y: np.ndarray) -> float:
@@ -140,8 +173,11 @@ def test_mse_takes_value_targets_into_the_graph() -> None:
 @pytest.mark.parametrize(
     ("make", "words"),
     [
-        (lambda: hinge([Value(1.0)], [Value(1.0)]), r"hinge: label 0 is a Value; .*\.data, 1\.0"),
-        (lambda: binary_cross_entropy([Value(1.0)], [Value(0.0)]), "label 0 is a Value"),
+        (
+            lambda: hinge([Value(1.0)], [Value(1.0) * 1.0]),
+            r"hinge: label 0 is a computed Value; .*\.data, 1\.0\) or leaf Values",
+        ),
+        (lambda: binary_cross_entropy([Value(1.0)], [-Value(0.0)]), "label 0 is a computed Value"),
         (lambda: softmax_cross_entropy([[Value(1.0)]], [Value(0.0)]), "label 0 is a Value"),
         (lambda: mse([Value(1.0)], ["1"]), "mse: target 0 must be a number or a Value, got '1'"),
         (lambda: mse([[Value(1.0)]], [1.0]), r"prediction 0 is a list, not a Value; .*out\[0\]"),

@@ -235,3 +235,21 @@ def test_training_on_the_fast_path_matches_the_default_path() -> None:
 
     # Each weight sums the same terms, perhaps in another order: equal up to rounding.
     assert train(fast=True) == pytest.approx(train(fast=False), rel=1e-12, abs=1e-15)
+
+
+def test_a_tape_notes_where_values_were_compared() -> None:
+    a, b = Value(1.0), Value(2.0)
+    assert a < b  # no tape open: nothing noted anywhere
+    with Tape() as outer:
+        c = a * b
+        with Tape() as inner:
+            if c > a:  # a branch on data, after 1 node of outer's, 0 of inner's
+                d = c + 1.0
+            _ = max(a, b)  # builtin max compares Values too: after d, 1 node of inner's
+        e = d * 2.0
+    assert outer.comparisons == [1, 2]
+    assert inner.comparisons == [0, 1]
+    assert e.data == 6.0
+    with Tape() as later:
+        _ = a * b
+    assert later.comparisons == []  # a new outermost tape starts a new list

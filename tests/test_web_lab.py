@@ -156,6 +156,15 @@ def test_every_step_goes_through_the_packages_one_step_function(monkeypatch) -> 
     assert calls == [(140, 0.01, binary_cross_entropy)] * 3
 
 
+def test_the_lab_steps_on_the_compiled_path_one_recording_for_its_batches() -> None:
+    run = run_for("?batch=10&steps=40&seed=3")
+    for _ in range(40):
+        run.step()
+    step = training.compiled_step(run.optimizer)
+    assert step is not None and step.samples == 10  # a loop over the batch's points
+    assert "x0, x1, x2 = S[k]" in step.source  # each point's x1, x2 and its label, read
+
+
 def test_metrics_are_the_losses_and_accuracies_of_both_parts() -> None:
     run = run_for("?steps=5")
     for _ in range(5):

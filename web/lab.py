@@ -226,7 +226,8 @@ class Run:
         if self.finished:
             raise ValueError(f"this run is over: all {self.settings.steps} steps are done")
         batch = self._next_batch()
-        loss, _ = train_step(  # the package's one training step (on its fast path)
+        loss, _ = train_step(  # the package's one training step (compiled: the first call
+            # records the step and compiles it, later calls write their batch into it)
             self.model,
             [self.train_x[i] for i in batch],
             [self.train_y[i] for i in batch],
