@@ -176,6 +176,23 @@ def test_a_choice_exercise_refuses_options_that_read_the_same_or_a_missing_answe
         choice("c", "00", "", ["a"], "b", section="")
 
 
+def test_a_choice_may_work_its_right_option_out_at_the_first_check() -> None:
+    # gates.py's bigger_feature needs NumPy to work its option out; the module must import
+    # without NumPy in the browser, so the option is worked out when first needed, once.
+    calls = []
+
+    def work_out() -> str:
+        calls.append("called")
+        return "quarter"
+
+    ex = choice("c", "04", "", ["halve", "quarter"], work_out, section="S")
+    assert calls == []
+    assert ex.accepts(" Quarter") and ex.problem("halve") == "'halve': not it (reread 'S')"
+    assert ex.solution() == "quarter" and calls == ["called"]
+    wrong = choice("c", "04", "", ["halve", "quarter"], lambda: "double", section="S")
+    assert "not among the options" in (wrong.problem("halve") or "")
+
+
 # ---- code ---------------------------------------------------------------------------------------
 
 

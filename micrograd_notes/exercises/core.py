@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import difflib
 import dis
+import functools
 import importlib
 import inspect
 import math
@@ -210,28 +211,39 @@ def choice(
     notebook: str,
     title: str,
     options: Sequence[str],
-    right: str,
+    right: str | Callable[[], str],
     *,
     section: str,
     mistakes: Mapping[str, str] | None = None,
     hint: str = "",
 ) -> Exercise:
     """A choice exercise: the answer is one of ``options``, as a string; case, spaces, hyphens
-    and underscores do not matter. ``mistakes`` maps a wrong option to what it means."""
+    and underscores do not matter. ``mistakes`` maps a wrong option to what it means.
+    ``right`` may be a function that works the right option out, called at the first check:
+    for an option computed with NumPy, so that its module imports without NumPy (as in the
+    browser)."""
     keys = [_normal(option) for option in options]
     if len(set(keys)) != len(keys):
         raise ValueError(f"exercise {name!r}: two options read the same: {list(options)}")
-    if _normal(right) not in keys:
-        raise ValueError(f"exercise {name!r}: the right answer is not among the options")
     meanings = {_normal(option): meaning for option, meaning in (mistakes or {}).items()}
     listed = one_line(", ".join(repr(option) for option in options), limit=120)
     longest = max(len(option) for option in options)
+
+    @functools.cache
+    def right_option() -> str:
+        option = right() if callable(right) else right
+        if _normal(option) not in keys:
+            raise ValueError(f"exercise {name!r}: the right answer is not among the options")
+        return option
+
+    if isinstance(right, str):
+        right_option()  # a right option given as it is is checked at once
 
     def judge(answer: Any) -> None:
         if not isinstance(answer, str):
             raise Wrong(f"answer with one of {listed}, as a string; got {describe(answer)}", "")
         key = _normal(answer) if len(answer) <= 4 * longest + 20 else None
-        if key == _normal(right):
+        if key == _normal(right_option()):
             return
         if key not in keys:
             raise Wrong(f"{describe(answer)} is not one of {listed}", "")
@@ -239,7 +251,7 @@ def choice(
             f"{answer.strip()!r}: " + meanings.get(key, "not it" + (f"; {hint}" if hint else ""))
         )
 
-    return Exercise(name, notebook, "choice", title, section, judge, lambda: right)
+    return Exercise(name, notebook, "choice", title, section, judge, right_option)
 
 
 def code(
@@ -307,6 +319,17 @@ def exercise(name: str) -> Exercise:
     raise UnknownExercise(
         f"no exercise is named {_safe_repr(name)}{advice} (catalog() lists them all)"
     )
+
+
+# ---- expected values -------------------------------------------------------------------------
+
+
+def exact_gradient(g: Callable[[list[Value]], Value], xs: Sequence[float]) -> list[float]:
+    """[∂g/∂x_1, ..., ∂g/∂x_n] at xs, by the engine's backward(): how the topic modules
+    compute the expected values of their exercises instead of typing them in."""
+    leaves = [Value(x) for x in xs]
+    g(leaves).backward()
+    return [leaf.grad for leaf in leaves]
 
 
 # ---- reading answers -------------------------------------------------------------------------
