@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import math
 import re
+import sys
+import threading
 from fractions import Fraction
 
 import numpy as np
@@ -288,6 +290,52 @@ def test_an_endless_loop_is_stopped_by_the_time_limit(monkeypatch) -> None:
     assert problem == "the check took longer than 0.2 s: does your code loop forever?"
 
 
+def in_a_thread(function, *args):
+    """``function(*args)`` in a thread of its own, where no timer signal rings (as in the
+    browser, under Pyodide): what it returns, and the trace function left behind."""
+    done = []
+
+    def run() -> None:
+        done.append((function(*args), sys.gettrace()))
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    thread.join(timeout=120)  # not a timing: a guard, so a loop never stopped fails the test
+    assert not thread.is_alive(), "the check was never stopped"
+    return done[0]
+
+
+def test_where_no_timer_signal_rings_the_clock_stops_an_endless_loop(monkeypatch) -> None:
+    monkeypatch.setattr(core, "TIME_LIMIT", 0.2)
+
+    def double(xs):
+        n = 0
+        while True:
+            try:
+                n += 1
+            except Exception:
+                n = 0
+
+    assert in_a_thread(doubling().problem, double) == (
+        "the check took longer than 0.2 s: does your code loop forever?",
+        None,  # the trace function is gone
+    )
+    assert in_a_thread(doubling().grade, double_list) == (core.Grade("right", None), None)
+
+
+def test_the_clock_leaves_a_debuggers_trace_function_alone() -> None:
+    def debugger(frame, event, arg):
+        return None
+
+    def check_under_a_debugger():
+        sys.settrace(debugger)
+        with core.time_limit(1.0):
+            inside = sys.gettrace()
+        return inside
+
+    assert in_a_thread(check_under_a_debugger) == (debugger, debugger)
+
+
 def test_the_time_limit_leaves_no_timer_or_handler_behind() -> None:
     import signal
 
@@ -443,8 +491,9 @@ def raises(*args):
 
 
 def loops(*args):
-    while True:
-        pass
+    n = 0
+    while True:  # a body of its own: Python 3.11 traces no line of `while True: pass`
+        n += 1
 
 
 HOSTILE = {
@@ -473,10 +522,12 @@ def test_every_code_checker_answers_a_hostile_answer_in_one_short_line(ex, name,
 @pytest.mark.parametrize(
     "ex", [ex for ex in catalog().values() if ex.kind == "code"], ids=lambda ex: ex.name
 )
-def test_every_code_checker_stops_an_endless_loop(ex, monkeypatch) -> None:
+@pytest.mark.parametrize("where", ["main thread", "a thread, as in the browser"])
+def test_every_code_checker_stops_an_endless_loop(ex, where, monkeypatch) -> None:
     monkeypatch.setattr(core, "TIME_LIMIT", 0.2)
     if ex.name == "gate_backward":
         answer = type("Softplus", (Gate,), {"forward": loops, "backward": loops})
     else:
         answer = loops
-    assert ex.problem(answer) == "the check took longer than 0.2 s: does your code loop forever?"
+    said = ex.problem(answer) if where == "main thread" else in_a_thread(ex.problem, answer)[0]
+    assert said == "the check took longer than 0.2 s: does your code loop forever?"
