@@ -5,12 +5,17 @@ from __future__ import annotations
 import math
 import re
 import sys
-import threading
 from fractions import Fraction
 
 import numpy as np
 import pytest
-from helpers import notebook_headings, notebook_outputs, notebook_source, solution_leaks
+from helpers import (
+    in_a_thread,
+    notebook_headings,
+    notebook_outputs,
+    notebook_source,
+    solution_leaks,
+)
 
 from micrograd_notes import Gate, Value
 from micrograd_notes.exercises import catalog, choice, code, core, exercise, number
@@ -288,21 +293,6 @@ def test_an_endless_loop_is_stopped_by_the_time_limit(monkeypatch) -> None:
 
     problem = doubling().problem(double)
     assert problem == "the check took longer than 0.2 s: does your code loop forever?"
-
-
-def in_a_thread(function, *args):
-    """``function(*args)`` in a thread of its own, where no timer signal rings (as in the
-    browser, under Pyodide): what it returns, and the trace function left behind."""
-    done = []
-
-    def run() -> None:
-        done.append((function(*args), sys.gettrace()))
-
-    thread = threading.Thread(target=run, daemon=True)
-    thread.start()
-    thread.join(timeout=120)  # not a timing: a guard, so a loop never stopped fails the test
-    assert not thread.is_alive(), "the check was never stopped"
-    return done[0]
 
 
 def test_where_no_timer_signal_rings_the_clock_stops_an_endless_loop(monkeypatch) -> None:

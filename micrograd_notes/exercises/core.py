@@ -139,10 +139,7 @@ class Exercise:
                 "wrong", one_line(str(mistake), f" (reread '{section}')" if section else "")
             )
         except TimeUp:
-            return Grade(
-                "wrong",
-                f"the check took longer than {TIME_LIMIT:g} s: does your code loop forever?",
-            )
+            return timed_out()
         except KeyboardInterrupt:
             raise
         except BaseException as error:  # an answer of a form no checker foresaw: one line too
@@ -168,6 +165,13 @@ class Exercise:
     def solution(self) -> Any:
         """A right answer (for a code exercise, a function or class that passes its checker)."""
         return self.make_solution()
+
+
+def timed_out() -> Grade:
+    """The grade of a check stopped by its time limit."""
+    return Grade(
+        "wrong", f"the check took longer than {TIME_LIMIT:g} s: does your code loop forever?"
+    )
 
 
 # ---- the three kinds -------------------------------------------------------------------------
