@@ -11,7 +11,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-from helpers import balanced_sum, in_a_thread, load_script
+from helpers import ORDER, SOFTPLUS, balanced_sum, in_a_thread, load_script
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -361,32 +361,6 @@ print(bridge.explain("x * x", "x=3")["nodes"][0]["grad"], lab.Settings().dataset
 
 
 # ---- the exercises ----------------------------------------------------------------------------
-
-SOFTPLUS = """\
-class Softplus(Gate):
-    symbol = "softplus"
-
-    def forward(self, a):
-        return math.log1p(math.exp(a.data))
-
-    def backward(self, out):
-        (a,) = out.parents
-        a.grad += out.grad / (1.0 + math.exp(-a.data))
-"""
-
-ORDER = """\
-def topological_order(root):
-    order, done, stack = [], set(), [(root, False)]
-    while stack:
-        node, parents_listed = stack.pop()
-        if parents_listed:
-            order.append(node)
-        elif node not in done:
-            done.add(node)
-            stack.append((node, True))
-            stack.extend((p, False) for p in node.parents if p not in done)
-    return order
-"""
 
 
 def check(name: str, source: str) -> tuple[str, str]:
