@@ -227,7 +227,7 @@ class Explained:
         difference (the package's eps), and whether the two agree within gradcheck's
         tolerances."""
         names = [n.label for n in self.trace.nodes if n.is_leaf and n.label]
-        rows = []
+        rows: list[dict[str, object]] = []
         for name in names:
 
             def f(leaf: Value, name: str = name) -> Value:
