@@ -819,6 +819,11 @@ def test_the_exercises_say_what_the_notebooks_checker_says(playground: Visit, tm
     said = check_code(page, "topological_order", ORDER.replace("order, done", "order, dne"))
     assert said == in_cpython("topological_order", ORDER.replace("order, done", "order, dne"))
     assert "NameError: name 'done' is not defined at line 7: elif node not in done:" in said
+    # A KeyboardInterrupt can only be the learner's here: one line, not a stuck "Checking…".
+    said = check_code(page, "gate_backward", "raise KeyboardInterrupt\n")
+    assert said == "gate_backward: your code stopped: KeyboardInterrupt at line 1: " + (
+        "raise KeyboardInterrupt"
+    )
     screenshot(page, "exercises_wrong", tmp_path, "#exercises")
     verdicts = page.get_by_role("status").filter(has_text="topological_order: ")
     assert verdicts.count() == 1  # announced to screen readers

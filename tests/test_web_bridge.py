@@ -491,3 +491,28 @@ print(sorted(m for m in sys.modules if m.startswith("micrograd_notes.exercises."
             "micrograd_notes.exercises.topological_order",
         ]
     )
+
+
+def test_a_keyboard_interrupt_from_the_learners_code_is_one_line() -> None:
+    # The page has no Ctrl+C: a KeyboardInterrupt can only be the learner's own. Raised out of
+    # check_exercise it reached the worker as an error no box was waiting for, and the box
+    # said "Checking…" until the 25 s watchdog restarted Python.
+    status, message = check("gate_backward", "raise KeyboardInterrupt\n")
+    assert (status, message) == (
+        "error", "your code stopped: KeyboardInterrupt at line 1: raise KeyboardInterrupt"
+    )  # fmt: skip
+    interrupting = SOFTPLUS.replace("(a,) = out.parents", "raise KeyboardInterrupt")
+    status, message = check("gate_backward", interrupting)  # raised inside the checker's run
+    assert (status, message) == (
+        "error", "your code stopped: KeyboardInterrupt at line 8: raise KeyboardInterrupt"
+    )  # fmt: skip
+
+
+def test_each_check_starts_with_the_same_recursion_limit() -> None:
+    # A learner's sys.setrecursionlimit stayed for every later check, and for the page's own
+    # code: a recursive order then passed without asking for it, and deep recursion in the
+    # page could overflow the WebAssembly stack instead of raising RecursionError.
+    limit = sys.getrecursionlimit()
+    raising = "import sys\nsys.setrecursionlimit(100_000)\n"
+    assert check("topological_order", raising)[0] == "not answered"
+    assert sys.getrecursionlimit() == limit

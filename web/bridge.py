@@ -12,6 +12,7 @@ from __future__ import annotations
 import ast
 import math
 import re
+import sys
 import unicodedata
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -361,6 +362,18 @@ def check_exercise(name: str, source: str) -> dict[str, str]:
             "status": "error",
             "message": f"your code is {len(source):,} characters; the box takes {MAX_CODE:,}",
         }
+    limit = sys.getrecursionlimit()
+    try:
+        return _run_and_grade(ex, source)
+    except KeyboardInterrupt as err:  # the page has no Ctrl+C: the learner's code raised it
+        stopped = f"{core.describe_error(err)}{core.learner_line(err)}"
+        return {"status": "error", "message": f"your code stopped: {stopped}"}
+    finally:  # a limit the learner raised would let the page's own recursion overflow Wasm
+        sys.setrecursionlimit(limit)
+
+
+def _run_and_grade(ex: core.Exercise, source: str) -> dict[str, str]:
+    """check_exercise's work: run the code in a fresh namespace, then grade its answer."""
     namespace = {"__name__": "__main__", **PRELUDE}  # as in a notebook (see answer_in)
     try:
         with core.time_limit(core.TIME_LIMIT):  # its top level may loop forever too
