@@ -732,9 +732,20 @@ def test_a_phone_shows_everything_without_sideways_scrolling(
         assert max(controls) <= 390
         screenshot(page, "phone_playground", tmp_path)
         wait_for_exercises(page)
-        said = check_code(page, "gate_backward", SOFTPLUS.replace("a.grad +=", "a.grad ="))
+        # The code box takes a tap and typing, at a readable size; long lines scroll inside it.
+        box = "#code-gate_backward"
+        equals = SOFTPLUS.replace("a.grad +=", "a.grad =").rstrip()
+        page.fill(box, equals)
+        page.tap(box)
+        page.keyboard.press("Control+End")
+        page.keyboard.press("Enter")  # keeps the line's indentation
+        page.keyboard.type("# typed on a phone")
+        assert page.input_value(box) == equals + "\n        # typed on a phone"
+        assert smallest_css_text_px(page, "#exercises") >= 12  # 9 pt
+        assert page.eval_on_selector(box, "b => b.scrollWidth > b.clientWidth")
+        said = check_code(page, "gate_backward")
         assert "used = where += is needed" in said
-        assert page_width(page) <= 390  # the long line wraps, the code scrolls in its box
+        assert page.evaluate("document.scrollingElement.scrollWidth") <= 390
         screenshot(page, "phone_exercises", tmp_path, "#exercises")
         page = phone.open_lab(CIRCLES)
         assert page_width(page) <= 390
@@ -829,6 +840,26 @@ def test_the_exercises_say_what_the_notebooks_checker_says(playground: Visit, tm
     assert verdicts.count() == 1  # announced to screen readers
     assert page.get_attribute("#status", "data-ready") == "true"  # Python never stopped
     assert playground.errors == [] and playground.outside == []
+
+
+def smallest_css_text_px(page: Any, selector: str) -> float:
+    """The smallest font size, in CSS pixels, of the text and text boxes under ``selector``."""
+    return page.eval_on_selector_all(
+        f"{selector} *",
+        """els => Math.min(...els
+            .filter(e => e.tagName === 'TEXTAREA' || [...e.childNodes]
+                .some(n => n.nodeType === Node.TEXT_NODE && n.textContent.trim()))
+            .map(e => parseFloat(getComputedStyle(e).fontSize)))""",
+    )
+
+
+def test_the_exercises_text_is_at_least_9_points(playground: Visit) -> None:
+    # The code in the panel's words (`Gate`, `exercise(name).check`) was 11.7 px: the
+    # browser's smaller default for monospace, times the hint's 0.9em.
+    page = playground.page
+    wait_for_exercises(page)
+    check_code(page, "gate_backward", SOFTPLUS)  # the verdict line shows too
+    assert smallest_css_text_px(page, "#exercises") >= 12  # 9 pt
 
 
 def test_an_endless_loop_is_stopped_and_the_page_works_after(visit: Visit) -> None:
