@@ -819,6 +819,15 @@ def test_the_exercises_say_what_the_notebooks_checker_says(playground: Visit, tm
     said = check_code(page, "topological_order", swapped)
     assert said == in_cpython("topological_order", swapped)
     assert "'f' (*) comes before its parent 'e' (*)" in said
+    # And two more: the wrong derivative (e^x, softplus's own slope forgotten), a node twice.
+    slope = SOFTPLUS.replace("out.grad / (1.0 + math.exp(-a.data))", "out.grad * math.exp(a.data)")
+    said = check_code(page, "gate_backward", slope)
+    assert said == in_cpython("gate_backward", slope)
+    assert "that is e^x: the derivative of log(u) is 1/u, so divide by 1 + e^x" in said
+    twice = ORDER.replace("    return order\n", "    return order + order[:1]\n")
+    said = check_code(page, "topological_order", twice)
+    assert said == in_cpython("topological_order", twice)
+    assert "'b' (a leaf) appears twice: visit each node once" in said
     # Recursion fails on the 10,000-link chain (and freeing that chain leaves Python alive).
     said = check_code(page, "topological_order", RECURSIVE)
     assert "RecursionError" in said and "at line 7: visit(parent)" in said
@@ -865,10 +874,14 @@ def test_the_exercises_text_is_at_least_9_points(playground: Visit) -> None:
 def test_an_endless_loop_is_stopped_and_the_page_works_after(visit: Visit) -> None:
     page = visit.open_playground(LINK)
     wait_for_exercises(page)
-    # A loop of Python code: the checker's own time limit stops it (10 s), Python lives on.
+    # A loop of Python code: the checker's own time limit stops it (10 s), Python lives on;
+    # in the code's top level, and in the function the checker calls.
+    stopped = f"the check took longer than {core.TIME_LIMIT:g} s: does your code loop forever?"
+    said = check_code(page, "topological_order", "while True: pass\n")
+    assert said == "topological_order: " + stopped
     loop = "def topological_order(root):\n    while True:\n        pass\n"
     said = check_code(page, "topological_order", loop)
-    assert said == "topological_order: " + core.timed_out().message
+    assert said == "topological_order: " + stopped
     assert check_code(page, "topological_order", ORDER) == "topological_order: right"
     # A loop inside one call into C cannot be stopped from Python: the page starts a new one.
     stuck = "import itertools\nsum(itertools.count())\n"
