@@ -6,6 +6,7 @@ import importlib.util
 import json
 import re
 import sys
+import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from types import ModuleType
@@ -111,3 +112,46 @@ def assert_mistake(ex: Exercise, answer: Any, *words: str) -> str:
     if cited:
         assert cited.group(1) in notebook_headings(ex.notebook), message
     return message
+
+
+def in_a_thread(function: Callable[..., Any], *args: Any) -> tuple[Any, Any]:
+    """``function(*args)`` in a thread of its own, where no timer signal rings (as in the
+    browser, under Pyodide): what it returns, and the trace function it leaves behind."""
+    done = []
+
+    def run() -> None:
+        done.append((function(*args), sys.gettrace()))
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    thread.join(timeout=120)  # not a timing: a guard, so a loop never stopped fails the test
+    assert not thread.is_alive(), "the check was never stopped"
+    return done[0]
+
+
+# Right answers to the playground's two exercises, as a learner types them into the page.
+SOFTPLUS = """\
+class Softplus(Gate):
+    symbol = "softplus"
+
+    def forward(self, a):
+        return math.log1p(math.exp(a.data))
+
+    def backward(self, out):
+        (a,) = out.parents
+        a.grad += out.grad / (1.0 + math.exp(-a.data))
+"""
+
+ORDER = """\
+def topological_order(root):
+    order, done, stack = [], set(), [(root, False)]
+    while stack:
+        node, parents_listed = stack.pop()
+        if parents_listed:
+            order.append(node)
+        elif node not in done:
+            done.add(node)
+            stack.append((node, True))
+            stack.extend((p, False) for p in node.parents if p not in done)
+    return order
+"""

@@ -619,7 +619,7 @@ def test_a_syntax_error_names_its_cell_and_line(tmp_path, capsys) -> None:
     path = notebook(tmp_path / "05_mine.ipynb", "x = 1", "def f(:\n    pass")
     assert main(["exercises", str(path)]) == 3
     captured = capsys.readouterr()
-    assert "stopped: SyntaxError: invalid syntax at cell 3, line 1" in captured.err
+    assert "stopped: SyntaxError: invalid syntax at cell 3, line 1: def f(:\n" in captured.err
     assert "not answered yet  05 code    softmax_ce_backward" in captured.out
 
 

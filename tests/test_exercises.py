@@ -4,11 +4,18 @@ from __future__ import annotations
 
 import math
 import re
+import sys
 from fractions import Fraction
 
 import numpy as np
 import pytest
-from helpers import notebook_headings, notebook_outputs, notebook_source, solution_leaks
+from helpers import (
+    in_a_thread,
+    notebook_headings,
+    notebook_outputs,
+    notebook_source,
+    solution_leaks,
+)
 
 from micrograd_notes import Gate, Value
 from micrograd_notes.exercises import catalog, choice, code, core, exercise, number
@@ -176,6 +183,23 @@ def test_a_choice_exercise_refuses_options_that_read_the_same_or_a_missing_answe
         choice("c", "00", "", ["a"], "b", section="")
 
 
+def test_a_choice_may_work_its_right_option_out_at_the_first_check() -> None:
+    # gates.py's bigger_feature needs NumPy to work its option out; the module must import
+    # without NumPy in the browser, so the option is worked out when first needed, once.
+    calls = []
+
+    def work_out() -> str:
+        calls.append("called")
+        return "quarter"
+
+    ex = choice("c", "04", "", ["halve", "quarter"], work_out, section="S")
+    assert calls == []
+    assert ex.accepts(" Quarter") and ex.problem("halve") == "'halve': not it (reread 'S')"
+    assert ex.solution() == "quarter" and calls == ["called"]
+    wrong = choice("c", "04", "", ["halve", "quarter"], lambda: "double", section="S")
+    assert "not among the options" in (wrong.problem("halve") or "")
+
+
 # ---- code ---------------------------------------------------------------------------------------
 
 
@@ -269,6 +293,37 @@ def test_an_endless_loop_is_stopped_by_the_time_limit(monkeypatch) -> None:
 
     problem = doubling().problem(double)
     assert problem == "the check took longer than 0.2 s: does your code loop forever?"
+
+
+def test_where_no_timer_signal_rings_the_clock_stops_an_endless_loop(monkeypatch) -> None:
+    monkeypatch.setattr(core, "TIME_LIMIT", 0.2)
+
+    def double(xs):
+        n = 0
+        while True:
+            try:
+                n += 1
+            except Exception:
+                n = 0
+
+    assert in_a_thread(doubling().problem, double) == (
+        "the check took longer than 0.2 s: does your code loop forever?",
+        None,  # the trace function is gone
+    )
+    assert in_a_thread(doubling().grade, double_list) == (core.Grade("right", None), None)
+
+
+def test_the_clock_leaves_a_debuggers_trace_function_alone() -> None:
+    def debugger(frame, event, arg):
+        return None
+
+    def check_under_a_debugger():
+        sys.settrace(debugger)
+        with core.time_limit(1.0):
+            inside = sys.gettrace()
+        return inside
+
+    assert in_a_thread(check_under_a_debugger) == (debugger, debugger)
 
 
 def test_the_time_limit_leaves_no_timer_or_handler_behind() -> None:
@@ -426,8 +481,9 @@ def raises(*args):
 
 
 def loops(*args):
-    while True:
-        pass
+    n = 0
+    while True:  # a body of its own: Python 3.11 traces no line of `while True: pass`
+        n += 1
 
 
 HOSTILE = {
@@ -456,10 +512,12 @@ def test_every_code_checker_answers_a_hostile_answer_in_one_short_line(ex, name,
 @pytest.mark.parametrize(
     "ex", [ex for ex in catalog().values() if ex.kind == "code"], ids=lambda ex: ex.name
 )
-def test_every_code_checker_stops_an_endless_loop(ex, monkeypatch) -> None:
+@pytest.mark.parametrize("where", ["main thread", "a thread, as in the browser"])
+def test_every_code_checker_stops_an_endless_loop(ex, where, monkeypatch) -> None:
     monkeypatch.setattr(core, "TIME_LIMIT", 0.2)
     if ex.name == "gate_backward":
         answer = type("Softplus", (Gate,), {"forward": loops, "backward": loops})
     else:
         answer = loops
-    assert ex.problem(answer) == "the check took longer than 0.2 s: does your code loop forever?"
+    said = ex.problem(answer) if where == "main thread" else in_a_thread(ex.problem, answer)[0]
+    assert said == "the check took longer than 0.2 s: does your code loop forever?"

@@ -3,6 +3,8 @@ two numbers read off the failing shortcuts."""
 
 from __future__ import annotations
 
+import gc
+import sys
 from collections import deque
 
 import numpy as np
@@ -10,7 +12,13 @@ from helpers import assert_mistake
 
 from micrograd_notes import Value, graph
 from micrograd_notes.exercises import exercise
-from micrograd_notes.exercises.topological_order import diamond, topological_order
+from micrograd_notes.exercises.core import NotAnswered, TimeUp, Wrong
+from micrograd_notes.exercises.topological_order import (
+    _mistake_on,
+    chain,
+    diamond,
+    topological_order,
+)
 
 EX = exercise("topological_order")
 
@@ -98,20 +106,21 @@ def test_a_missing_node_is_named() -> None:
     assert_mistake(EX, first_parent_only, "is missing")
 
 
+def recursive(root):
+    order, seen = [], set()
+
+    def visit(node):
+        if node not in seen:
+            seen.add(node)
+            for parent in node.parents:
+                visit(parent)
+            order.append(node)
+
+    visit(root)
+    return order
+
+
 def test_recursion_fails_on_the_deep_chain_and_is_named() -> None:
-    def recursive(root):
-        order, seen = [], set()
-
-        def visit(node):
-            if node not in seen:
-                seen.add(node)
-                for parent in node.parents:
-                    visit(parent)
-                order.append(node)
-
-        visit(root)
-        return order
-
     assert_mistake(
         EX, recursive, "a chain of 10,000 links", "RecursionError", "visit(parent)",
         "use a loop and a list as a stack", "(reread 'And no recursion at all')",
@@ -131,6 +140,26 @@ def test_odd_results_are_named() -> None:
     assert_mistake(EX, labels, "entry 0 is str 'a'", "list the Value nodes themselves")
     assert_mistake(EX, as_a_set, "expected a list of Values, got set")
     assert_mistake(EX, with_a_stranger, "'stranger' (a leaf) is not in the root's graph")
+
+
+def test_a_mistake_keeps_no_node_of_the_chain_alive() -> None:
+    # In the browser, a 10,000-link chain freed from its root kills Python (see judge): judge
+    # lets go of its list of every node last, so nothing else may still hold a node then,
+    # such as an exception whose traceback holds the frames of the check.
+    def not_yet(root):
+        return None
+
+    def times_out(root):
+        raise TimeUp  # as the clock raises it inside the learner's code
+
+    for answer, kind in [(recursive, Wrong), (not_yet, NotAnswered), (times_out, TimeUp)]:
+        where, root = chain()
+        before = sys.getrefcount(root)
+        mistake = _mistake_on(answer, root, where)
+        assert type(mistake) is kind
+        assert (mistake.__traceback__, mistake.__cause__, mistake.__context__) == (None,) * 3
+        gc.collect()  # as judge does: the recursive closure's set of nodes is a cycle
+        assert sys.getrefcount(root) == before
 
 
 # ---- the number exercises: the two shortcuts followed by hand ------------------------------

@@ -24,9 +24,10 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 import pytest
-from helpers import balanced_sum, load_script
+from helpers import ORDER, SOFTPLUS, balanced_sum, load_script
 
 from micrograd_notes import cli
+from micrograd_notes.exercises import core, exercise
 from micrograd_notes.expr import parse
 from micrograd_notes.viz import _fmt, trace_backward
 
@@ -38,6 +39,12 @@ build = load_script(ROOT / "web" / "build.py", "micrograd_notes_web_build")
 def lab_py() -> Any:
     """web/lab.py, to run the lab's training in CPython beside the page."""
     return load_script(ROOT / "web" / "lab.py", "micrograd_notes_web_lab")
+
+
+@functools.cache
+def bridge_py() -> Any:
+    """web/bridge.py, to check a learner's code in CPython beside the page."""
+    return load_script(ROOT / "web" / "bridge.py", "micrograd_notes_web_bridge_beside")
 
 
 CHROMIUM = os.environ.get("MICROGRAD_NOTES_CHROMIUM") or shutil.which("chromium") or ""
@@ -719,10 +726,27 @@ def test_a_phone_shows_everything_without_sideways_scrolling(
         assert page_width(page) <= 390
         assert smallest_text_px(page, "#graph svg") >= 9
         controls = page.eval_on_selector_all(
-            "input, button, select", "els => els.map(e => e.getBoundingClientRect().right)"
+            "input, button, select, textarea",
+            "els => els.map(e => e.getBoundingClientRect().right)",
         )
         assert max(controls) <= 390
         screenshot(page, "phone_playground", tmp_path)
+        wait_for_exercises(page)
+        # The code box takes a tap and typing, at a readable size; long lines scroll inside it.
+        box = "#code-gate_backward"
+        equals = SOFTPLUS.replace("a.grad +=", "a.grad =").rstrip()
+        page.fill(box, equals)
+        page.tap(box)
+        page.keyboard.press("Control+End")
+        page.keyboard.press("Enter")  # keeps the line's indentation
+        page.keyboard.type("# typed on a phone")
+        assert page.input_value(box) == equals + "\n        # typed on a phone"
+        assert smallest_css_text_px(page, "#exercises") >= 12  # 9 pt
+        assert page.eval_on_selector(box, "b => b.scrollWidth > b.clientWidth")
+        said = check_code(page, "gate_backward")
+        assert "used = where += is needed" in said
+        assert page.evaluate("document.scrollingElement.scrollWidth") <= 390
+        screenshot(page, "phone_exercises", tmp_path, "#exercises")
         page = phone.open_lab(CIRCLES)
         assert page_width(page) <= 390
         assert smallest_text_px(page, ".lab-pictures svg") >= 9
@@ -734,6 +758,183 @@ def test_a_phone_shows_everything_without_sideways_scrolling(
         assert phone.errors == []
     finally:
         phone.context.close()
+
+
+# ---- the exercises ----------------------------------------------------------------------------
+
+
+def check_code(page: Any, name: str, source: str | None = None) -> str:
+    """Put ``source`` in the exercise's code box (unless None), press its Check, and return
+    the verdict's line once the worker has answered."""
+    article = f"article[data-name={name}]"
+    if source is not None:
+        page.fill(f"{article} textarea", source)
+    page.click(f"{article} .check-code")
+    page.wait_for_function(
+        f"document.querySelector('{article} .verdict').dataset.status !== 'checking'"
+    )
+    return page.inner_text(f"{article} .verdict")
+
+
+def in_cpython(name: str, source: str) -> str:
+    """The line the notebooks' checker gives ``source``, here in CPython."""
+    return f"{name}: {bridge_py().check_exercise(name, source)['message']}"
+
+
+def wait_for_exercises(page: Any) -> None:
+    page.wait_for_function("!document.querySelector('article.exercise .check-code').disabled")
+
+
+RECURSIVE = """\
+def topological_order(root):
+    order, seen = [], set()
+    def visit(node):
+        if node not in seen:
+            seen.add(node)
+            for parent in node.parents:
+                visit(parent)
+            order.append(node)
+    visit(root)
+    return order
+"""
+
+
+def test_the_exercises_say_what_the_notebooks_checker_says(playground: Visit, tmp_path) -> None:
+    page = playground.page
+    wait_for_exercises(page)
+    for name in ["gate_backward", "topological_order"]:  # the starters, not yet answered
+        assert page.input_value(f"#code-{name}") == exercise(name).starter
+        assert check_code(page, name) == in_cpython(name, exercise(name).starter)
+        assert "not answered yet" in page.inner_text(f"article[data-name={name}] .verdict")
+    assert check_code(page, "gate_backward", SOFTPLUS) == "gate_backward: right"
+    assert check_code(page, "topological_order", ORDER) == "topological_order: right"
+    screenshot(page, "exercises_right", tmp_path, "#exercises")
+    # Two named mistakes, each the notebooks' message: = for +=, and a child before its parent.
+    equals = SOFTPLUS.replace("a.grad +=", "a.grad =")
+    said = check_code(page, "gate_backward", equals)
+    assert said == in_cpython("gate_backward", equals) and "used = where += is needed" in said
+    swapped = ORDER.replace(
+        "    return order\n", "    order[0], order[-1] = order[-1], order[0]\n    return order\n"
+    )
+    said = check_code(page, "topological_order", swapped)
+    assert said == in_cpython("topological_order", swapped)
+    assert "'f' (*) comes before its parent 'e' (*)" in said
+    # And two more: the wrong derivative (e^x, softplus's own slope forgotten), a node twice.
+    slope = SOFTPLUS.replace("out.grad / (1.0 + math.exp(-a.data))", "out.grad * math.exp(a.data)")
+    said = check_code(page, "gate_backward", slope)
+    assert said == in_cpython("gate_backward", slope)
+    assert "that is e^x: the derivative of log(u) is 1/u, so divide by 1 + e^x" in said
+    twice = ORDER.replace("    return order\n", "    return order + order[:1]\n")
+    said = check_code(page, "topological_order", twice)
+    assert said == in_cpython("topological_order", twice)
+    assert "'b' (a leaf) appears twice: visit each node once" in said
+    # Recursion fails on the 10,000-link chain (and freeing that chain leaves Python alive).
+    said = check_code(page, "topological_order", RECURSIVE)
+    assert "RecursionError" in said and "at line 7: visit(parent)" in said
+    assert said.endswith("(reread 'And no recursion at all')")
+    # The learner's code that does not run names its line.
+    said = check_code(page, "gate_backward", SOFTPLUS.replace("(a,) =", "(a,) = ="))
+    assert said.startswith("gate_backward: your code stopped: SyntaxError: ")
+    assert said.endswith(" at line 8: (a,) = = out.parents")
+    said = check_code(page, "topological_order", ORDER.replace("order, done", "order, dne"))
+    assert said == in_cpython("topological_order", ORDER.replace("order, done", "order, dne"))
+    assert "NameError: name 'done' is not defined at line 7: elif node not in done:" in said
+    # A KeyboardInterrupt can only be the learner's here: one line, not a stuck "Checking…".
+    said = check_code(page, "gate_backward", "raise KeyboardInterrupt\n")
+    assert said == "gate_backward: your code stopped: KeyboardInterrupt at line 1: " + (
+        "raise KeyboardInterrupt"
+    )
+    screenshot(page, "exercises_wrong", tmp_path, "#exercises")
+    verdicts = page.get_by_role("status").filter(has_text="topological_order: ")
+    assert verdicts.count() == 1  # announced to screen readers
+    assert page.get_attribute("#status", "data-ready") == "true"  # Python never stopped
+    assert playground.errors == [] and playground.outside == []
+
+
+def smallest_css_text_px(page: Any, selector: str) -> float:
+    """The smallest font size, in CSS pixels, of the text and text boxes under ``selector``."""
+    return page.eval_on_selector_all(
+        f"{selector} *",
+        """els => Math.min(...els
+            .filter(e => e.tagName === 'TEXTAREA' || [...e.childNodes]
+                .some(n => n.nodeType === Node.TEXT_NODE && n.textContent.trim()))
+            .map(e => parseFloat(getComputedStyle(e).fontSize)))""",
+    )
+
+
+def test_the_exercises_text_is_at_least_9_points(playground: Visit) -> None:
+    # The code in the panel's words (`Gate`, `exercise(name).check`) was 11.7 px: the
+    # browser's smaller default for monospace, times the hint's 0.9em.
+    page = playground.page
+    wait_for_exercises(page)
+    check_code(page, "gate_backward", SOFTPLUS)  # the verdict line shows too
+    assert smallest_css_text_px(page, "#exercises") >= 12  # 9 pt
+
+
+def test_an_endless_loop_is_stopped_and_the_page_works_after(visit: Visit) -> None:
+    page = visit.open_playground(LINK)
+    wait_for_exercises(page)
+    # A loop of Python code: the checker's own time limit stops it (10 s), Python lives on;
+    # in the code's top level, and in the function the checker calls.
+    stopped = f"the check took longer than {core.TIME_LIMIT:g} s: does your code loop forever?"
+    said = check_code(page, "topological_order", "while True: pass\n")
+    assert said == "topological_order: " + stopped
+    loop = "def topological_order(root):\n    while True:\n        pass\n"
+    said = check_code(page, "topological_order", loop)
+    assert said == "topological_order: " + stopped
+    assert check_code(page, "topological_order", ORDER) == "topological_order: right"
+    # A loop inside one call into C cannot be stopped from Python: the page starts a new one.
+    stuck = "import itertools\nsum(itertools.count())\n"
+    said = check_code(page, "gate_backward", stuck)
+    assert said.startswith("gate_backward: Python stopped (the check of your code did not end")
+    assert said.endswith("your code is kept. Does it loop forever?")
+    assert page.input_value("#code-gate_backward") == stuck  # the learner's code is kept
+    page.wait_for_selector("#status[data-ready]")
+    page.wait_for_function("document.getElementById('value-line').textContent")
+    assert page.inner_text("#value-line").startswith("tanh(x*w + b) * x = ")  # drawn again
+    wait_for_exercises(page)
+    assert check_code(page, "gate_backward", SOFTPLUS) == "gate_backward: right"
+    assert visit.errors == []
+
+
+def test_the_code_box_works_by_keyboard_and_keeps_the_code(visit: Visit) -> None:
+    page = visit.open_playground("playground.html")
+    wait_for_exercises(page)
+    box = "#code-topological_order"
+    page.fill(box, "")
+    page.focus(box)
+    # Enter keeps the indentation (one more level after a colon); Tab indents; Shift+Tab
+    # takes one level off the line.
+    page.keyboard.type("def topological_order(root):")
+    page.keyboard.press("Enter")
+    page.keyboard.type("order = []")
+    page.keyboard.press("Enter")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Shift+Tab")
+    page.keyboard.type("return order")
+    assert page.input_value(box) == (
+        "def topological_order(root):\n    order = []\n    return order"
+    )
+    # Esc, then Tab, leaves the box for its Check button; Enter presses it.
+    page.keyboard.press("Escape")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.className") == "check-code"
+    page.keyboard.press("Enter")
+    page.wait_for_function(
+        "document.querySelector('article[data-name=topological_order] .verdict')"
+        ".dataset.status === 'wrong'"
+    )
+    # The code is the learner's: kept across a reload, never in the page's address.
+    page.reload()
+    page.wait_for_selector("#status[data-ready]")
+    wait_for_exercises(page)
+    assert page.input_value(box).endswith("    return order")
+    assert "order" not in page.url
+    page.click("article[data-name=topological_order] .reset-code")
+    assert page.input_value(box) == exercise("topological_order").starter
+    page.keyboard.press("Control+z")  # Reset is undone like any edit
+    assert page.input_value(box).endswith("    return order")
+    assert visit.errors == []
 
 
 # ---- the training lab -------------------------------------------------------------------------

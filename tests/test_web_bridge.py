@@ -4,19 +4,21 @@ same file under Pyodide (tests/test_web.py)."""
 from __future__ import annotations
 
 import ast
+import math
 import subprocess
 import sys
 from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-from helpers import balanced_sum, load_script
+from helpers import ORDER, SOFTPLUS, balanced_sum, in_a_thread, load_script
 from hypothesis import given
 from hypothesis import strategies as st
 
-from micrograd_notes import cli, viz
+from micrograd_notes import Gate, cli, viz
 from micrograd_notes import expr as expr_module
 from micrograd_notes import trace as trace_module
+from micrograd_notes.exercises import core, exercise
 from micrograd_notes.expr import parse
 
 BRIDGE = Path(__file__).resolve().parent.parent / "web" / "bridge.py"
@@ -356,3 +358,161 @@ print(bridge.explain("x * x", "x=3")["nodes"][0]["grad"], lab.Settings().dataset
     )
     assert done.returncode == 0, done.stderr[-800:]
     assert done.stdout.split() == ["6.0", "moons"]
+
+
+# ---- the exercises ----------------------------------------------------------------------------
+
+
+def check(name: str, source: str) -> tuple[str, str]:
+    answer = bridge.check_exercise(name, source)
+    return answer["status"], answer["message"]
+
+
+def test_the_page_offers_the_two_code_exercises_with_their_starters() -> None:
+    offered = bridge.exercises()
+    assert [e["name"] for e in offered] == ["gate_backward", "topological_order"]
+    for e in offered:
+        assert e["starter"] == exercise(e["name"]).starter
+        assert e["section"] == exercise(e["name"]).section
+        assert check(e["name"], e["starter"])[0] == "not answered"
+
+
+def test_right_answers_are_right() -> None:
+    assert check("gate_backward", SOFTPLUS) == ("right", "right")
+    assert check("topological_order", ORDER) == ("right", "right")
+
+
+def test_the_named_mistakes_are_the_notebooks_messages() -> None:
+    equals = SOFTPLUS.replace("a.grad +=", "a.grad =")
+    namespace = {"Gate": Gate, "math": math}
+    exec(equals, namespace)  # the same code, run as a notebook runs it
+    status, message = check("gate_backward", equals)
+    assert status == "wrong" and message == exercise("gate_backward").problem(namespace["Softplus"])
+    assert "used = where += is needed" in message
+    reversed_order = ORDER.replace("    return order\n", "    return order[::-1]\n")
+    status, message = check("topological_order", reversed_order)
+    assert status == "wrong" and "every node comes before its parents" in message
+    swapped = ORDER.replace("    return order\n", "    order[0], order[-1] = order[-1], order[0]\n"
+                            "    return order\n")  # fmt: skip
+    status, message = check("topological_order", swapped)
+    assert status == "wrong" and "comes before its parent" in message
+
+
+def test_recursion_is_named_with_the_learners_line() -> None:
+    recursive = """\
+def topological_order(root):
+    order, seen = [], set()
+    def visit(node):
+        if node not in seen:
+            seen.add(node)
+            for parent in node.parents:
+                visit(parent)
+            order.append(node)
+    visit(root)
+    return order
+"""
+    status, message = check("topological_order", recursive)
+    assert status == "wrong"
+    assert "RecursionError" in message and "at line 7: visit(parent)" in message
+    assert message.endswith("(reread 'And no recursion at all')")
+
+
+def test_code_that_stops_says_why_and_at_which_line() -> None:
+    status, message = check("gate_backward", SOFTPLUS.replace("(a,) =", "(a,) = ="))
+    assert (status, message) == (
+        "error", "your code stopped: SyntaxError: invalid syntax at line 8: (a,) = = out.parents"
+    )  # fmt: skip
+    status, message = check("gate_backward", "class Softplus(Gat):\n    pass\n")
+    assert status == "error"
+    assert message == (
+        "your code stopped: NameError: name 'Gat' is not defined at line 1: class Softplus(Gat):"
+    )
+    broken = SOFTPLUS.replace("(1.0 + math.exp", "(0.0 * math.exp")
+    status, message = check("gate_backward", broken)  # raises inside the check: its line
+    assert status == "wrong" and "ZeroDivisionError" in message
+    assert "at line 9: a.grad += out.grad / (0.0 * math.exp(-a.data))" in message
+
+
+def test_code_that_defines_nothing_or_no_answer_is_not_answered_yet() -> None:
+    assert check("topological_order", "") == (
+        "not answered",
+        "not answered yet: your code defines no topological_order",
+    )
+    imported = "from micrograd_notes import topological_order\n"  # not the learner's own
+    assert check("topological_order", imported)[0] == "not answered"
+
+
+def test_an_endless_loop_is_stopped_where_no_timer_signal_rings(monkeypatch) -> None:
+    # The page runs Python in a Web Worker under Pyodide, where no timer signal rings: the
+    # checker watches the clock. A thread has no timer signal either.
+    monkeypatch.setattr(core, "TIME_LIMIT", 0.2)
+    stopped = "the check took longer than 0.2 s: does your code loop forever?"
+    in_the_function = "def topological_order(root):\n    n = 0\n    while True:\n        n += 1\n"
+    at_the_top = "n = 0\nwhile True:\n    n += 1\n"
+    for source in (in_the_function, at_the_top):
+        answer, _ = in_a_thread(bridge.check_exercise, "topological_order", source)
+        assert answer == {"status": "wrong", "message": stopped}
+
+
+def test_an_unknown_exercise_or_a_huge_code_box_is_one_line() -> None:
+    assert check("linear_backward", ORDER) == (
+        "error", "this page has no exercise 'linear_backward'"
+    )  # fmt: skip
+    assert check("topological_order", "#" * 100_001) == (
+        "error", "your code is 100,001 characters; the box takes 100,000"
+    )  # fmt: skip
+
+
+def test_the_exercises_are_checked_without_numpy_and_import_only_their_modules() -> None:
+    # What Pyodide has here: no NumPy. The bridge imports the exercises of notebooks 02 and 03
+    # (not the catalogue, whose other modules need NumPy), and grades them.
+    script = f"""
+import sys
+sys.modules["numpy"] = None  # import numpy now raises ImportError
+sys.path.insert(0, {str(BRIDGE.parent)!r})
+import bridge
+print(bridge.check_exercise("gate_backward", {SOFTPLUS!r})["status"])
+print(bridge.check_exercise("gate_backward", {SOFTPLUS.replace("+=", "=")!r})["message"])
+print(bridge.check_exercise("topological_order", {ORDER!r})["status"])
+print(sorted(m for m in sys.modules if m.startswith("micrograd_notes.exercises.")))
+"""
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=False
+    )
+    assert done.returncode == 0, done.stderr[-800:]
+    right, mistake, also_right, modules = done.stdout.splitlines()
+    assert (right, also_right) == ("right", "right")
+    assert "used = where += is needed" in mistake
+    assert modules == str(
+        [
+            "micrograd_notes.exercises.core",
+            "micrograd_notes.exercises.gates",
+            "micrograd_notes.exercises.progress",
+            "micrograd_notes.exercises.topological_order",
+        ]
+    )
+
+
+def test_a_keyboard_interrupt_from_the_learners_code_is_one_line() -> None:
+    # The page has no Ctrl+C: a KeyboardInterrupt can only be the learner's own. Raised out of
+    # check_exercise it reached the worker as an error no box was waiting for, and the box
+    # said "Checking…" until the 25 s watchdog restarted Python.
+    status, message = check("gate_backward", "raise KeyboardInterrupt\n")
+    assert (status, message) == (
+        "error", "your code stopped: KeyboardInterrupt at line 1: raise KeyboardInterrupt"
+    )  # fmt: skip
+    interrupting = SOFTPLUS.replace("(a,) = out.parents", "raise KeyboardInterrupt")
+    status, message = check("gate_backward", interrupting)  # raised inside the checker's run
+    assert (status, message) == (
+        "error", "your code stopped: KeyboardInterrupt at line 8: raise KeyboardInterrupt"
+    )  # fmt: skip
+
+
+def test_each_check_starts_with_the_same_recursion_limit() -> None:
+    # A learner's sys.setrecursionlimit stayed for every later check, and for the page's own
+    # code: a recursive order then passed without asking for it, and deep recursion in the
+    # page could overflow the WebAssembly stack instead of raising RecursionError.
+    limit = sys.getrecursionlimit()
+    raising = "import sys\nsys.setrecursionlimit(100_000)\n"
+    assert check("topological_order", raising)[0] == "not answered"
+    assert sys.getrecursionlimit() == limit

@@ -3,18 +3,26 @@
 The page runs this module under Pyodide, in a Web Worker; its JavaScript only draws and wires.
 Functions take and return plain data (str, float, list, dict) so that results cross to
 JavaScript as they are. Nothing here imports numpy or matplotlib, which Pyodide lacks here.
-The training lab's side is lab.py.
+The page's exercises are checked here too, by the notebooks' own checkers. The training lab's
+side is lab.py.
 """
 
 from __future__ import annotations
 
 import ast
+import math
 import re
+import sys
 import unicodedata
 from collections.abc import Callable, Sequence
+from typing import Any
 from urllib.parse import quote, unquote
 
-from micrograd_notes import Value, central_difference, gradcheck, viz
+from micrograd_notes import Gate, Value, central_difference, gradcheck, viz
+from micrograd_notes.exercises import core
+from micrograd_notes.exercises import gates as gate_exercises
+from micrograd_notes.exercises import topological_order as order_exercises
+from micrograd_notes.exercises.progress import answer_in, run_code
 from micrograd_notes.expr import (
     INPUT_ERRORS,
     ExpressionError,
@@ -220,7 +228,7 @@ class Explained:
         difference (the package's eps), and whether the two agree within gradcheck's
         tolerances."""
         names = [n.label for n in self.trace.nodes if n.is_leaf and n.label]
-        rows = []
+        rows: list[dict[str, object]] = []
         for name in names:
 
             def f(leaf: Value, name: str = name) -> Value:
@@ -309,6 +317,79 @@ def forward_frame(k: int) -> dict[str, object]:
 def check() -> dict[str, object]:
     """Finite differences against backward() for each input of the expression on the page."""
     return _on_shown(lambda shown: shown.check())
+
+
+# ---- the exercises: the learner's code, judged by the notebooks' own checkers -------------------
+
+# The page offers the code exercises of notebooks 02 and 03, from their two modules only:
+# catalog() would import every notebook's, and most of those need NumPy.
+EXERCISES = {
+    ex.name: ex
+    for module in (gate_exercises, order_exercises)
+    for ex in module.EXERCISES
+    if ex.kind == "code"
+}
+YOUR_CODE = "<your code>"  # the file the learner's code runs as: messages name its lines
+MAX_CODE = 100_000  # characters in the code box
+# What the notebooks have imported where they ask (the gate's starter subclasses Gate).
+PRELUDE: dict[str, Any] = {"math": math, "Gate": Gate, "Value": Value}
+
+
+def exercises() -> list[dict[str, str]]:
+    """The page's exercises: the name, notebook, title, section and starter of each."""
+    return [
+        {
+            "name": ex.name,
+            "notebook": ex.notebook,
+            "title": ex.title,
+            "section": ex.section,
+            "answer_name": ex.answer_name,
+            "starter": ex.starter,
+        }
+        for ex in EXERCISES.values()
+    ]
+
+
+def check_exercise(name: str, source: str) -> dict[str, str]:
+    """Run the learner's code, then the notebooks' checker on what it defines: ``status``
+    ("right", "wrong", "not answered", or "error" when the code itself stopped) and the
+    checker's one-line ``message``."""
+    ex = EXERCISES.get(name)
+    if ex is None:
+        return {"status": "error", "message": f"this page has no exercise {name!r}"}
+    if len(source) > MAX_CODE:
+        return {
+            "status": "error",
+            "message": f"your code is {len(source):,} characters; the box takes {MAX_CODE:,}",
+        }
+    limit = sys.getrecursionlimit()
+    try:
+        return _run_and_grade(ex, source)
+    except KeyboardInterrupt as err:  # the page has no Ctrl+C: the learner's code raised it
+        stopped = f"{core.describe_error(err)}{core.learner_line(err)}"
+        return {"status": "error", "message": f"your code stopped: {stopped}"}
+    finally:  # a limit the learner raised would let the page's own recursion overflow Wasm
+        sys.setrecursionlimit(limit)
+
+
+def _run_and_grade(ex: core.Exercise, source: str) -> dict[str, str]:
+    """check_exercise's work: run the code in a fresh namespace, then grade its answer."""
+    namespace = {"__name__": "__main__", **PRELUDE}  # as in a notebook (see answer_in)
+    try:
+        with core.time_limit(core.TIME_LIMIT):  # its top level may loop forever too
+            stopped = run_code(source, YOUR_CODE, namespace)
+    except core.TimeUp:
+        stopped_by = core.timed_out()
+        return {"status": stopped_by.status, "message": stopped_by.message or ""}
+    if stopped:
+        return {"status": "error", "message": f"your code stopped: {stopped}"}
+    if ex.answer_name not in namespace:
+        return {
+            "status": "not answered",
+            "message": f"not answered yet: your code defines no {ex.answer_name}",
+        }
+    grade = ex.grade(answer_in(namespace, ex))
+    return {"status": grade.status, "message": grade.message or "right"}
 
 
 def use_viz_js(render_js: Callable[[str], object]) -> None:

@@ -46,6 +46,7 @@ VENDOR = {
 PAGES = [
     "playground.html",
     "playground.js",
+    "exercises.js",
     "lab.html",
     "lab.js",
     "site.js",

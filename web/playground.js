@@ -1,6 +1,7 @@
 // The playground page: wires the form, the steppers and the buttons to the worker, and draws
 // what it answers. Every number shown was computed by micrograd_notes in the worker
 // (web/bridge.py); this file only places it.
+import { exercises } from "./exercises.js";
 import { $, connect, escapeHtml } from "./site.js";
 
 const frames = new Map(); // "backward:3" -> frame, for the expression on the page
@@ -11,10 +12,16 @@ let typed = false; // the learner typed before Python was ready: keep their text
 let keepInputs = false; // after a restart: keep what is typed, show the last good graph
 let pending = 0; // requests the worker has not answered yet
 let busyTimer = null;
+// The code boxes below the graph; `connection` is looked up when they post, after it exists.
+const exercise = exercises({
+  post: (message) => connection?.post(message),
+  restart: (reason) => connection?.restart(reason),
+});
 
 const connection = connect({
   graphviz: true,
   handlers: {
+    ...exercise.handlers,
     shown: onShown,
     frame: showAnswer,
     checked: showCheck,
@@ -24,11 +31,13 @@ const connection = connect({
     },
   },
   onReady() {
+    exercise.ready();
     for (const id of ["draw", "check"]) $(id).disabled = false;
     if (typed) request({ type: "show", expr: $("expr").value, values: $("values").value });
     else request({ type: "open", query: location.search });
   },
   onCrash(message) {
+    exercise.crashed(message);
     restartNote = `Python stopped (${message}); it was restarted.`;
     keepInputs = true;
     settle();

@@ -11,12 +11,17 @@ function setStatus(text, busy) {
 
 // Start the worker. `handlers` answer its messages by type; `onReady` runs each time Python
 // is ready (again, after a restart); `onCrash` gets the one-line reason Python stopped.
+// `connection.restart(reason)` stops Python wherever it is (a learner's endless loop) and
+// starts a fresh one, as if it had stopped for that reason.
 export function connect({ graphviz, handlers, onReady, onCrash }) {
   if (location.protocol === "file:") return null; // needs-server.js says what to do
   const connection = {
     worker: null,
     post(message) {
       this.worker.postMessage(message);
+    },
+    restart(reason) {
+      own.crashed({ message: reason });
     },
   };
   const own = {

@@ -192,6 +192,9 @@ const handlers = {
   frame: ({ k }) => ({ type: "frame", ...toJs(bridge.frame(k)) }),
   forward: ({ k }) => ({ type: "frame", ...toJs(bridge.forward_frame(k)) }),
   check: () => ({ type: "checked", ...toJs(bridge.check()) }),
+  exercises: () => ({ type: "exercises", list: toJs(bridge.exercises()) }),
+  exercise: ({ name, source }) => ({ type: "exercise-checked", name,
+    ...toJs(bridge.check_exercise(name, source)) }),
 };
 
 const ready = start();

@@ -23,8 +23,7 @@ from typing import Any
 import numpy as np
 
 from micrograd_notes.engine import Value
-from micrograd_notes.exercises.core import Wrong, call_answer, code, number
-from micrograd_notes.exercises.derivatives import exact_gradient
+from micrograd_notes.exercises.core import Wrong, call_answer, code, exact_gradient, number
 from micrograd_notes.exercises.mistakes import Suspect, compare, unpack
 
 NOTEBOOK = "01"

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import difflib
 import dis
+import functools
 import importlib
 import inspect
 import math
@@ -28,13 +29,15 @@ import numbers
 import os
 import reprlib
 import signal
+import sys
 import sysconfig
 import threading
+import time
 import traceback
 import warnings
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -136,10 +139,7 @@ class Exercise:
                 "wrong", one_line(str(mistake), f" (reread '{section}')" if section else "")
             )
         except TimeUp:
-            return Grade(
-                "wrong",
-                f"the check took longer than {TIME_LIMIT:g} s: does your code loop forever?",
-            )
+            return timed_out()
         except KeyboardInterrupt:
             raise
         except BaseException as error:  # an answer of a form no checker foresaw: one line too
@@ -165,6 +165,13 @@ class Exercise:
     def solution(self) -> Any:
         """A right answer (for a code exercise, a function or class that passes its checker)."""
         return self.make_solution()
+
+
+def timed_out() -> Grade:
+    """The grade of a check stopped by its time limit."""
+    return Grade(
+        "wrong", f"the check took longer than {TIME_LIMIT:g} s: does your code loop forever?"
+    )
 
 
 # ---- the three kinds -------------------------------------------------------------------------
@@ -210,28 +217,39 @@ def choice(
     notebook: str,
     title: str,
     options: Sequence[str],
-    right: str,
+    right: str | Callable[[], str],
     *,
     section: str,
     mistakes: Mapping[str, str] | None = None,
     hint: str = "",
 ) -> Exercise:
     """A choice exercise: the answer is one of ``options``, as a string; case, spaces, hyphens
-    and underscores do not matter. ``mistakes`` maps a wrong option to what it means."""
+    and underscores do not matter. ``mistakes`` maps a wrong option to what it means.
+    ``right`` may be a function that works the right option out, called at the first check:
+    for an option computed with NumPy, so that its module imports without NumPy (as in the
+    browser)."""
     keys = [_normal(option) for option in options]
     if len(set(keys)) != len(keys):
         raise ValueError(f"exercise {name!r}: two options read the same: {list(options)}")
-    if _normal(right) not in keys:
-        raise ValueError(f"exercise {name!r}: the right answer is not among the options")
     meanings = {_normal(option): meaning for option, meaning in (mistakes or {}).items()}
     listed = one_line(", ".join(repr(option) for option in options), limit=120)
     longest = max(len(option) for option in options)
+
+    @functools.cache
+    def right_option() -> str:
+        option = right() if callable(right) else right
+        if _normal(option) not in keys:
+            raise ValueError(f"exercise {name!r}: the right answer is not among the options")
+        return option
+
+    if isinstance(right, str):
+        right_option()  # a right option given as it is is checked at once
 
     def judge(answer: Any) -> None:
         if not isinstance(answer, str):
             raise Wrong(f"answer with one of {listed}, as a string; got {describe(answer)}", "")
         key = _normal(answer) if len(answer) <= 4 * longest + 20 else None
-        if key == _normal(right):
+        if key == _normal(right_option()):
             return
         if key not in keys:
             raise Wrong(f"{describe(answer)} is not one of {listed}", "")
@@ -239,7 +257,7 @@ def choice(
             f"{answer.strip()!r}: " + meanings.get(key, "not it" + (f"; {hint}" if hint else ""))
         )
 
-    return Exercise(name, notebook, "choice", title, section, judge, lambda: right)
+    return Exercise(name, notebook, "choice", title, section, judge, right_option)
 
 
 def code(
@@ -307,6 +325,17 @@ def exercise(name: str) -> Exercise:
     raise UnknownExercise(
         f"no exercise is named {_safe_repr(name)}{advice} (catalog() lists them all)"
     )
+
+
+# ---- expected values -------------------------------------------------------------------------
+
+
+def exact_gradient(g: Callable[[list[Value]], Value], xs: Sequence[float]) -> list[float]:
+    """[∂g/∂x_1, ..., ∂g/∂x_n] at xs, by the engine's backward(): how the topic modules
+    compute the expected values of their exercises instead of typing them in."""
+    leaves = [Value(x) for x in xs]
+    g(leaves).backward()
+    return [leaf.grad for leaf in leaves]
 
 
 # ---- reading answers -------------------------------------------------------------------------
@@ -428,26 +457,60 @@ def _learners(filename: str) -> bool:
     return not installed and not filename.startswith(("<frozen", *_NOT_LEARNERS))
 
 
-@contextmanager
-def time_limit(seconds: float) -> Iterator[None]:
-    """Raise ``TimeUp`` in the block after ``seconds``, where a timer signal can (the main
-    thread of a POSIX Python); elsewhere (Windows, a browser, a thread) the block runs
-    unbounded."""
+def time_limit(seconds: float) -> AbstractContextManager[None]:
+    """Raise ``TimeUp`` in the block after ``seconds``: by a timer signal where one rings (the
+    main thread of a POSIX Python), elsewhere (a browser, Windows, a thread) by looking at the
+    clock at every call and line of Python the block runs."""
+    return _alarm(seconds) if _alarm_rings() else _clock_watch(seconds)
+
+
+def _alarm_rings() -> bool:
+    """True where a timer signal can interrupt this thread and no one else's timer runs."""
+    if sys.platform == "emscripten":  # Pyodide: the browser rings no timer while Python runs
+        return False
     try:
-        if threading.current_thread() is not threading.main_thread():
-            raise ValueError("timer signals reach only the main thread")
-        if signal.getitimer(signal.ITIMER_REAL)[0] > 0:
-            raise ValueError("a timer of someone else's is running")
-        previous = signal.signal(signal.SIGALRM, _ring)
-    except (AttributeError, OSError, ValueError):
-        yield
-        return
+        free = signal.getitimer(signal.ITIMER_REAL)[0] == 0
+    except AttributeError:  # Windows has no timer signals
+        return False
+    return free and threading.current_thread() is threading.main_thread()
+
+
+@contextmanager
+def _alarm(seconds: float) -> Iterator[None]:
+    previous = signal.signal(signal.SIGALRM, _ring)
     try:
         signal.setitimer(signal.ITIMER_REAL, seconds)
         yield
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+
+
+@contextmanager
+def _clock_watch(seconds: float) -> Iterator[None]:
+    """A trace function that raises ``TimeUp`` once the clock passes the deadline. It slows
+    Python code down, and cannot stop one long call into C (``sum(itertools.count())``)."""
+    if sys.gettrace() is not None:  # a debugger traces this thread: leave it alone
+        yield
+        return
+    deadline = time.monotonic() + seconds
+    learners: dict[Any, bool] = {}  # code object -> is it the learner's?
+
+    def watch(frame: Any, event: str, arg: Any) -> Any:
+        if time.monotonic() > deadline:
+            raise TimeUp
+        code = frame.f_code
+        if code not in learners:
+            learners[code] = _learners(code.co_filename)
+        # Each line of the learner's code, where an endless loop is; in the package's code,
+        # each call only (three times faster in the browser).
+        return watch if learners[code] else None
+
+    sys.settrace(watch)
+    try:
+        yield
+    finally:
+        sys.settrace(None)
 
 
 def _ring(signum: int, frame: Any) -> None:

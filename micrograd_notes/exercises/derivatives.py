@@ -19,7 +19,14 @@ from typing import Any
 import numpy as np
 
 from micrograd_notes.engine import Value
-from micrograd_notes.exercises.core import Wrong, call_answer, code, describe, number
+from micrograd_notes.exercises.core import (
+    Wrong,
+    call_answer,
+    code,
+    describe,
+    exact_gradient,
+    number,
+)
 from micrograd_notes.exercises.mistakes import Suspect, as_array, close, compare
 
 NOTEBOOK = "00"
@@ -84,13 +91,6 @@ def _plain(g: Callable[[list[Value]], Value]) -> Callable[[Sequence[float]], flo
         return g([Value(x) for x in xs]).data
 
     return f
-
-
-def exact_gradient(g: Callable[[list[Value]], Value], xs: Sequence[float]) -> list[float]:
-    """The gradient of g at xs by the engine's backward()."""
-    leaves = [Value(x) for x in xs]
-    g(leaves).backward()
-    return [leaf.grad for leaf in leaves]
 
 
 def _one_sided(f: Callable[[list[float]], float], xs: list[float], h: float) -> list[float]:

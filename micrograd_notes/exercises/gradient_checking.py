@@ -21,7 +21,15 @@ from typing import Any
 import numpy as np
 
 from micrograd_notes.engine import Value
-from micrograd_notes.exercises.core import Wrong, as_number, call_answer, choice, code, describe
+from micrograd_notes.exercises.core import (
+    Wrong,
+    as_number,
+    call_answer,
+    choice,
+    code,
+    describe,
+    exact_gradient,
+)
 
 NOTEBOOK = "04"
 NUDGE = "How big a nudge?"
@@ -80,13 +88,6 @@ def _plain(g: Callable[[list[Value]], Value]) -> Callable[[Sequence[float]], flo
         return g([Value(float(x)) for x in xs]).data
 
     return f
-
-
-def exact_gradient(g: Callable[[list[Value]], Value], xs: Floats) -> list[float]:
-    """The gradient of g at xs by the engine's backward()."""
-    leaves = [Value(x) for x in xs]
-    g(leaves).backward()
-    return [leaf.grad for leaf in leaves]
 
 
 Case = tuple[str, Callable[[list[Value]], Value], list[float], list[float], list[float], float]

@@ -23,7 +23,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from micrograd_notes.exercises.core import Exercise, Grade, catalog, describe_error, learner_line
+from micrograd_notes.exercises.core import (
+    Exercise,
+    Grade,
+    TimeUp,
+    catalog,
+    describe_error,
+    learner_line,
+    one_line,
+)
 
 MAX_BYTES = 50_000_000  # a notebook with its pictures is a few MB; a bigger file is not one
 
@@ -167,6 +175,32 @@ def _stop(child: subprocess.Popen[bytes]) -> None:
 # ---- in the subprocess ------------------------------------------------------------------------
 
 
+def run_code(source: str, filename: str, namespace: dict[str, Any]) -> str | None:
+    """Run the learner's ``source`` in ``namespace`` as the file ``filename`` (``<cell 7>`` for
+    a notebook's cell): None, or one line saying what stopped it, and where
+    (``SyntaxError: invalid syntax at cell 7, line 2: def f(:``)."""
+    linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
+    try:
+        exec(compile(source, filename, "exec"), namespace)
+    except SyntaxError as err:
+        cell = f"{filename[1:-1]}, " if filename.startswith("<cell ") else ""
+        text = one_line((err.text or "").strip(), limit=80)
+        return f"SyntaxError: {err.msg} at {cell}line {err.lineno}" + (f": {text}" if text else "")
+    except (KeyboardInterrupt, TimeUp):
+        raise
+    except BaseException as err:  # SystemExit too
+        return f"{describe_error(err)}{learner_line(err)}"
+    return None
+
+
+def answer_in(namespace: dict[str, Any], ex: Exercise) -> Any:
+    """The learner's answer to ``ex`` in the namespace their code ran in: ``...`` when there
+    is none, or when it was imported rather than written (the package's own
+    topological_order, ...)."""
+    answer = namespace.get(ex.answer_name, ...)
+    return answer if answer is ... or _defined_here(answer) else ...
+
+
 def _run_and_grade(cells: list[tuple[str, str]], notebook: str | None) -> dict[str, Any]:
     """Run the cells in one namespace, stopping at the first error; grade what is defined."""
     namespace: dict[str, Any] = {"__name__": "__main__", "display": lambda *a, **k: None}
@@ -174,24 +208,12 @@ def _run_and_grade(cells: list[tuple[str, str]], notebook: str | None) -> dict[s
     for label, source in cells:
         is_cell = label.startswith("cell ")
         filename = f"<{label}>" if is_cell else label
-        source = _without_magics(source) if is_cell else source
-        linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
-        try:
-            exec(compile(source, filename, "exec"), namespace)
-        except SyntaxError as err:
-            cell = f"{label}, " if is_cell else ""
-            error = f"SyntaxError: {err.msg} at {cell}line {err.lineno}"
-            break
-        except KeyboardInterrupt:
-            raise
-        except BaseException as err:  # SystemExit too
-            error = f"{describe_error(err)}{learner_line(err)}"
+        error = run_code(_without_magics(source) if is_cell else source, filename, namespace)
+        if error:
             break
     grades = []
     for ex in catalog().values():
-        answer = namespace.get(ex.answer_name, ...)
-        if answer is not ... and not _defined_here(answer):
-            answer = ...  # imported from elsewhere (the package's own topological_order, ...)
+        answer = answer_in(namespace, ex)
         if ex.notebook == notebook or answer is not ...:
             grade = ex.grade(answer)
             grades.append((ex.name, grade.status, grade.message))

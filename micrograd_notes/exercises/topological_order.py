@@ -13,11 +13,20 @@ written as the notebook writes them, on graphs the engine builds.
 
 from __future__ import annotations
 
+import gc
 from typing import Any
 
 from micrograd_notes import graph
 from micrograd_notes.engine import Value
-from micrograd_notes.exercises.core import Wrong, call_answer, code, describe, number
+from micrograd_notes.exercises.core import (
+    NotAnswered,
+    TimeUp,
+    Wrong,
+    call_answer,
+    code,
+    describe,
+    number,
+)
 from micrograd_notes.gradcheck import local_diffs
 
 NOTEBOOK = "03"
@@ -134,13 +143,34 @@ def judge(answer: Any) -> None:
     """Run the learner's topological_order on each graph; raise Wrong naming the mistake."""
     for build in (diamond, neuron, chain):
         where, root = build()
-        try:
-            got = call_answer(answer, root, what=f"topological_order on {where}")
-        except Wrong as mistake:
-            if isinstance(mistake.__cause__, RecursionError):
-                raise Wrong(str(mistake), NO_RECURSION) from None
-            raise
+        # A chain freed from its root frees each node inside its child's freeing: in the
+        # browser (Pyodide) a chain of about 2,500 nodes overflows the WebAssembly stack that
+        # way, and Python dies. So a list of every node, parents first, is let go last, after
+        # every other reference to the graph (the learner's garbage too): it frees them root
+        # first, one at a time.
+        nodes = graph.topological_order(root)
+        mistake = _mistake_on(answer, root, where)
+        del root
+        gc.collect()  # the learner's cyclic garbage, such as a recursive closure's set of nodes
+        del nodes
+        if mistake is not None:
+            raise mistake
+
+
+def _mistake_on(answer: Any, root: Value, where: str) -> BaseException | None:
+    """What is wrong with the learner's order of one graph (None if nothing), as an exception
+    made afresh: it holds no frame of the check, so no node outlives ``judge``'s list."""
+    try:
+        got = call_answer(answer, root, what=f"topological_order on {where}")
         check_order(got, root, where)
+    except Wrong as caught:
+        recursed = isinstance(caught.__cause__, RecursionError)
+        return Wrong(str(caught), NO_RECURSION if recursed else caught.section)
+    except NotAnswered as caught:
+        return NotAnswered(str(caught))
+    except TimeUp:
+        return TimeUp()
+    return None
 
 
 # ---- the two shortcuts, as the notebook writes them, for the number exercises ----------------
