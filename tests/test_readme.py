@@ -25,9 +25,10 @@ def test_a_readme_block_runs_on_its_own(code: str, tmp_path: Path) -> None:
         and importlib.util.find_spec("torch") is None
     ):
         pytest.skip("this block shows PyTorch, which is optional and not installed here")
-    # In a fresh interpreter: a block that leans on an earlier one (its `z`) fails here.
+    # In a fresh interpreter: a block that leans on an earlier one (its `z`) fails here. A
+    # block that reads a file an earlier block saves runs after it, as a reader runs them.
     done = subprocess.run(
-        [sys.executable, "-c", code],
+        [sys.executable, "-c", _saved_before(code) + code],
         capture_output=True,
         text=True,
         timeout=300,
@@ -37,3 +38,13 @@ def test_a_readme_block_runs_on_its_own(code: str, tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr[-2000:]
     for shown in re.findall(r"# prints: (.*)", code):  # an output the README states
         assert shown.strip() in done.stdout
+
+
+def _saved_before(code: str) -> str:
+    """The earlier blocks that save a file ``code`` reads without saving it, joined."""
+    read = set(re.findall(r"load_file\('([\w.]+)'\)", code))
+    return "".join(
+        block
+        for block in BLOCKS[: BLOCKS.index(code)]
+        if any(re.search(rf"weights\.save\(\w+, \"{re.escape(f)}\"\)", block) for f in read)
+    )
