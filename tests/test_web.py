@@ -844,6 +844,13 @@ def test_the_exercises_say_what_the_notebooks_checker_says(playground: Visit, tm
     assert said == "gate_backward: your code stopped: KeyboardInterrupt at line 1: " + (
         "raise KeyboardInterrupt"
     )
+    # A worker has no keyboard: input() reads the end of the input, in one line.
+    said = check_code(page, "gate_backward", "name = input('your name? ')\n")
+    assert (
+        said
+        == "gate_backward: your code stopped: EOFError: EOF when reading a line at line 1: "
+        + ("name = input('your name? ')")
+    )
     screenshot(page, "exercises_wrong", tmp_path, "#exercises")
     verdicts = page.get_by_role("status").filter(has_text="topological_order: ")
     assert verdicts.count() == 1  # announced to screen readers

@@ -47,6 +47,9 @@ async function start() {
   const graphviz = withGraphviz ? import("./vendor/viz/viz.js").then((viz) => viz.instance())
     : Promise.resolve(null);
   const pyodide = await loadPyodide({ indexURL: site("./vendor/pyodide/") });
+  // A worker has no keyboard (nor the prompt() Pyodide would ask): a learner's input() reads
+  // the end of the input, an EOFError, at once.
+  pyodide.setStdin({ stdin: () => null });
   loading("Installing micrograd_notes");
   // The wheels come from the site itself: unpacked straight into site-packages (micropip
   // would look for their dependencies on the network).
