@@ -129,8 +129,8 @@ def style_problems(fig: Figure) -> list[str]:
     problems = []
     if fig.dpi < DPI:
         problems.append(f"the figure is {fig.dpi:g} dpi, under {DPI}")
-    width = float(fig.get_figwidth())
-    if width > MAX_WIDTH_IN + 1e-9:
+    width = shown_width(fig)
+    if width > MAX_WIDTH_IN + 0.005:
         problems.append(
             f"the figure is {width:g} in wide, over {MAX_WIDTH_IN:g} in (a notebook column):"
             " it would be shrunk, and its text with it"
@@ -152,6 +152,13 @@ def style_problems(fig: Figure) -> list[str]:
         if len(labelled) >= 2 and ax.get_legend() is None and not fig.legends:
             problems.append(f"panel {k} has {len(labelled)} labelled series but no legend")
     return problems
+
+
+def shown_width(fig: Figure) -> float:
+    """How wide ``fig`` shows, in inches: its own width, or more where something drawn sticks
+    out of it (an outside legend), since a picture is cropped to what is drawn ("tight")."""
+    fig.draw_without_rendering()  # lays the figure out, so the extent is the one shown
+    return max(float(fig.get_figwidth()), float(fig.get_tightbbox().width))
 
 
 def _visible_texts(fig: Figure) -> list[Text]:
