@@ -212,7 +212,7 @@ def draw_product(ax, terms, title):
 
 blue, green, orange, purple = "#a6d4f2", "#8fd9bf", "#f5cf80", "#e8bcd7"  # Okabe-Ito, lightened
 k_, l_, i_ = 1, 2, 3  # the entries picked out: dW[1, 2], dX[3, 1], db[2]
-fig, axes = plt.subplots(3, 1, figsize=(8.2, 8.6))
+fig, axes = plt.subplots(3, 1, figsize=(8.0, 8.6))
 draw_product(
     axes[0],
     [
