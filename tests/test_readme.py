@@ -53,7 +53,7 @@ def _saved_before(code: str) -> str:
 def test_the_readme_lists_every_code_exercise_with_its_notebook() -> None:
     from micrograd_notes.exercises import catalog
 
-    text = " ".join(README.read_text(encoding="utf-8").split())  # one line: a name may wrap anywhere
+    text = " ".join(README.read_text(encoding="utf-8").split())  # a name may wrap
     listing = text.split("The code exercises so far")[1].split("The right answers")[0]
     missing = [
         f"{ex.name} ({ex.notebook})"
