@@ -26,6 +26,10 @@ if TYPE_CHECKING:  # matplotlib is only needed by whoever draws
 DPI = 120  # on screen (and inline in Jupyter)
 SAVE_DPI = 150  # in files
 MIN_FONT_PT = 9.0
+# A notebook's column (and the site's) is about 920-980 px wide. A wider figure is shrunk to
+# fit it, and its 9 pt text with it (a 12-inch figure shows at 64 %, its 9 pt as 5.8 pt), so
+# no figure may be wider than the column at DPI: 8 in is 960 px at 120 dpi.
+MAX_WIDTH_IN = 8.0
 
 # Okabe-Ito: blue, vermillion, bluish green, reddish purple, orange, sky blue, yellow, black.
 PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442", "#000000")
@@ -119,11 +123,18 @@ def label_axes(ax: Axes, xlabel: str, ylabel: str, title: str | None = None) -> 
 
 
 def style_problems(fig: Figure) -> list[str]:
-    """What breaks the house style in ``fig``: low dpi, small text, unlabelled axes, an
-    unexplained set of colours (two or more labelled lines or collections but no legend)."""
+    """What breaks the house style in ``fig``: low dpi, too wide for a notebook column, small
+    text, unlabelled axes, an unexplained set of colours (two or more labelled lines or
+    collections but no legend)."""
     problems = []
     if fig.dpi < DPI:
         problems.append(f"the figure is {fig.dpi:g} dpi, under {DPI}")
+    width = shown_width(fig)
+    if width > MAX_WIDTH_IN + 0.005:
+        problems.append(
+            f"the figure is {width:g} in wide, over {MAX_WIDTH_IN:g} in (a notebook column):"
+            " it would be shrunk, and its text with it"
+        )
     for text in _visible_texts(fig):
         size = float(text.get_fontsize())
         if size < MIN_FONT_PT:
@@ -141,6 +152,13 @@ def style_problems(fig: Figure) -> list[str]:
         if len(labelled) >= 2 and ax.get_legend() is None and not fig.legends:
             problems.append(f"panel {k} has {len(labelled)} labelled series but no legend")
     return problems
+
+
+def shown_width(fig: Figure) -> float:
+    """How wide ``fig`` shows, in inches: its own width, or more where something drawn sticks
+    out of it (an outside legend), since a picture is cropped to what is drawn ("tight")."""
+    fig.draw_without_rendering()  # lays the figure out, so the extent is the one shown
+    return max(float(fig.get_figwidth()), float(fig.get_tightbbox().width))
 
 
 def _visible_texts(fig: Figure) -> list[Text]:

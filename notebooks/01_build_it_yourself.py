@@ -755,6 +755,10 @@ assert settings[0.2][1][-1] < 1e-3  # about right: at the minimum
 for lr in (1.0, 3.0):  # too large: thrown over the valley, stranded on the plateau
     path, losses = settings[lr]
     assert losses[-1] > 0.5 and path[-1][0] > 3
+for lr in (0.01, 3.0):  # what the slider draws keeps the house style
+    slid = show_run(lr)
+    assert style_problems(slid) == [], style_problems(slid)
+    plt.close(slid)
 
 # %% [markdown]
 # ## Step 9: the same numbers as the package

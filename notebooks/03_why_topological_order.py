@@ -31,6 +31,7 @@
 
 # %%
 import gc
+import re
 import sys
 import tracemalloc
 
@@ -48,13 +49,27 @@ def push_down(node):
         parent.grad += local * node.grad
 
 
+COLUMN_PT = 680  # as in notebook 02: a column is about 920 px, 690 pt; wider would be shrunk
+
+
+def width_pt(view):
+    """How wide a drawing is, in points."""
+    return float(re.search(r'<svg width="([\d.]+)pt"', view.svg()).group(1))
+
+
 def picture(root, title, grads=None, current=None):
     """The graph under root, a title on top, and the grads its nodes hold now (or `grads`,
     one per node in topological order). Drawn compact to fit a notebook's column, so the
-    colours are said in words instead of a legend box."""
+    colours are said in words instead of a legend box; a graph too long to fit from left to
+    right is drawn from top to bottom (the inputs on top)."""
     graph = to_digraph(root, title=title, grads=grads, current=current, legend=False)
     graph.graph_attr["ranksep"] = "0.3"
-    return GraphView(graph)
+    view = GraphView(graph)
+    if width_pt(view) > COLUMN_PT:
+        graph.graph_attr["rankdir"] = "TB"
+        view = GraphView(graph)
+    assert width_pt(view) <= COLUMN_PT, f"{width_pt(view):.0f} pt wide"
+    return view
 
 
 # %% [markdown]

@@ -203,7 +203,7 @@ def layout_problems(fig, ax, segments, labels, shapes, fixed,
     return problems
 
 
-def draw_networks(width=8.4):
+def draw_networks(width=8.0):
     """Forward (top) and backward (bottom), the units in the same places."""
     xlim, ylim = (-1.05, 12.55), (-2.75, 3.45)
     panel = width * (ylim[1] - ylim[0]) / (xlim[1] - xlim[0])  # equal scales in x and y

@@ -212,7 +212,7 @@ def draw_product(ax, terms, title):
 
 blue, green, orange, purple = "#a6d4f2", "#8fd9bf", "#f5cf80", "#e8bcd7"  # Okabe-Ito, lightened
 k_, l_, i_ = 1, 2, 3  # the entries picked out: dW[1, 2], dX[3, 1], db[2]
-fig, axes = plt.subplots(3, 1, figsize=(8.2, 8.6))
+fig, axes = plt.subplots(3, 1, figsize=(8.0, 8.6))
 draw_product(
     axes[0],
     [
@@ -419,8 +419,7 @@ assert wrong_db.shape == right_db.shape and not np.allclose(wrong_db, right_db)
 # Y = X W + b from `Value`s, make the loss f = Σ Y ⊙ dY (whose gradient with respect to Y is
 # exactly dY), and let the scalar engine back-propagate. Every entry of dX, dW and db agrees
 # with the matrix formulas. The layer's backward returns dW and db as well as dX: dX is what
-# the layer below needs, dW and db are what this layer learns from, and a backward pass that
-# drops them trains nothing.
+# the layer below needs, and dW and db are what this layer learns from.
 
 # %%
 Xv, Wv, bv = as_values(X), as_values(layer.W), as_values(layer.b)
@@ -429,6 +428,62 @@ for name, engine, formula in [("dX", Xv, dX), ("dW", Wv, dW), ("db", bv, db)]:
     gap = np.abs(grads_of(engine) - formula).max()
     print(f"{name}: largest difference from the engine {gap:.1e}")
     assert gap < 1e-12
+
+# %% [markdown]
+# ## Common mistake: a backward pass that hands back only dX
+#
+# A layer's backward pass can compute all three products and hand back only dX. The layer
+# below still gets its gradient, every shape fits and nothing raises, so the slip is easy to
+# miss. The update of W and b then has nothing to work with. Here are both versions of a
+# layer's backward pass, each putting the gradients it hands on in `grads`. Each one trains a
+# layer from zero weights to fit targets T, with the mean squared error and plain gradient
+# descent.
+
+# %%
+fit_rng = np.random.default_rng(1)  # a generator of its own: rng's draws stay as they were
+T = X @ fit_rng.normal(size=(nin, nout)) + fit_rng.normal(size=nout)  # a line can fit T
+
+
+def backward_right(W, b, X, dY, grads):
+    grads["W"], grads["b"] = X.T @ dY, dY.sum(axis=0)
+    return dY @ W.T
+
+
+def backward_dropped(W, b, X, dY, grads):
+    dW, db = X.T @ dY, dY.sum(axis=0)  # computed...
+    return dY @ W.T  # ...but never handed on: grads keeps its zeros
+
+
+def train_layer(backward, steps=200, lr=0.5):
+    """Fit Y = X W + b to T from zero weights; the loss before each step, and the final W."""
+    W, b = np.zeros((nin, nout)), np.zeros(nout)
+    grads = {"W": np.zeros_like(W), "b": np.zeros_like(b)}
+    losses = []
+    for _ in range(steps):
+        Y = X @ W + b
+        losses.append(((Y - T) ** 2).mean())
+        backward(W, b, X, 2 * (Y - T) / Y.size, grads)  # dL/dY of the mean squared error
+        W -= lr * grads["W"]
+        b -= lr * grads["b"]
+    return losses, W
+
+
+runs = {backward.__name__: train_layer(backward) for backward in (backward_right, backward_dropped)}
+for name, (losses, W_fit) in runs.items():
+    print(f"{name:16s}: loss {losses[0]:.4f} -> {losses[-1]:.2g} after 200 steps; "
+          f"largest |W| {np.abs(W_fit).max():.3f}")
+right_losses, _ = runs["backward_right"]
+dropped_losses, dropped_W = runs["backward_dropped"]
+assert right_losses[-1] < 0.01 * right_losses[0]
+assert dropped_losses[-1] == dropped_losses[0] and not dropped_W.any()
+assert round(right_losses[0], 4) == 0.8390 and f"{right_losses[-1]:.2g}" == "5.1e-06"  # quoted below
+
+# %% [markdown]
+# With every gradient handed on, the loss falls from 0.8390 to 5.1e-06. With dX alone it stays
+# at 0.8390 for all 200 steps, and W is still all zeros: the layer never learned anything. The
+# layer below would still have received its gradient, so in a deeper network only this
+# layer's weights freeze. That is why `linear_backward` returns three arrays, and why its
+# checker refuses an answer that returns fewer.
 
 # %% [markdown]
 # ## A whole network, both ways

@@ -136,7 +136,7 @@ cmp("d(mean)", np.broadcast_to(dmeans / B, (B, T, C)), Xv)
 
 # %%
 dY_small = np.round(rng.normal(size=(4, 5)), 1)
-fig, axes = plt.subplots(1, 2, figsize=(9.4, 3.8))
+fig, axes = plt.subplots(1, 2, figsize=(8.0, 3.6))
 for ax, axis, title in [
     (axes[0], 0, "b of shape (5,), copied down the 4 rows:\ndb = dY summed over axis 0"),
     (axes[1], 1, "s of shape (4, 1), copied across the 5 columns:\nds = dY summed over axis 1"),
@@ -382,7 +382,7 @@ for when, (A, dZ3) in zip(("at the start", "after 100 steps"), snapshots):
 assert np.allclose(snapshots[1][0].T @ snapshots[1][1], net.loss_and_grads(Xs, ys)[1][2][0])
 
 # %%
-fig, axes = plt.subplots(1, 2, figsize=(10, 3.9), sharey=True)
+fig, axes = plt.subplots(1, 2, figsize=(8.0, 3.9), sharey=True)
 k = np.arange(16)
 for ax, transform, title in [
     (axes[0], lambda A: A, "ReLU activations: off-centre, and moving"),

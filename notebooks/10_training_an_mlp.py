@@ -194,13 +194,14 @@ def draw_points(ax, X, labels, names):
 
 MOON_EXTENT = (-1.6, 2.6, -1.1, 1.6)
 MOON_NAMES = ["class 0 (y = −1)", "class 1 (y = +1)"]
-fig, axes = plt.subplots(1, 4, figsize=(13, 3.4))
-for ax, (k, twin) in zip(axes, snapshots.items()):
+fig, axes = plt.subplots(2, 2, figsize=(8.0, 6.2), sharex=True, sharey=True)
+for ax, (k, twin) in zip(axes.flat, snapshots.items()):
     draw_regions(ax, twin, MOON_EXTENT, 2)
     draw_points(ax, X, y01, MOON_NAMES)
     ax.set(title=f"after {k} steps", xlabel="x₁", ylabel="x₂")
-fig.legend(*axes[0].get_legend_handles_labels(), loc="outside lower center", ncols=2)
-fig.suptitle("the moons: shading is the class the network picks, dots are the training points")
+    ax.tick_params(labelbottom=True, labelleft=True)  # shared axes, but every panel is readable
+fig.legend(*axes[0, 0].get_legend_handles_labels(), loc="outside lower center", ncols=2)
+fig.suptitle("the moons: shading is the class the network picks,\ndots are the training points")
 assert style_problems(fig) == []
 plt.show()
 
@@ -436,15 +437,15 @@ assert spiral_accuracy > 0.95
 # curves.
 
 # %%
-fig, (spiral_ax, regions_ax) = plt.subplots(1, 2, figsize=(11, 4))
+fig, (spiral_ax, regions_ax) = plt.subplots(1, 2, figsize=(8.0, 4.0))
 spiral_ax.plot(spiral_losses, color="k")
 spiral_ax.set(yscale="log", xlabel="step", ylabel="cross-entropy (log scale)",
               title="spiral: Adam, lr 0.03")
 draw_regions(regions_ax, spiral_twin, (-1.1, 1.1, -1.1, 1.1), 3)
 draw_points(regions_ax, Xs, ys, [f"class {k}" for k in range(3)])
 regions_ax.set(xlabel="x₁", ylabel="x₂",
-               title=f"spiral: decision regions ({spiral_accuracy:.0%} right)")
-regions_ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0))
+               title=f"spiral: decision regions\n({spiral_accuracy:.0%} right)")
+fig.legend(*regions_ax.get_legend_handles_labels(), loc="outside lower center", ncols=3)
 assert style_problems(fig) == []
 plt.show()
 

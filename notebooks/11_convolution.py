@@ -333,7 +333,7 @@ assert np.mean(found) >= 0.9
 
 example = int(np.flatnonzero(test_y)[0])
 row, col = test_places[example]
-fig, (image_ax, response_ax) = plt.subplots(1, 2, figsize=(9, 3.8))
+fig, (image_ax, response_ax) = plt.subplots(1, 2, figsize=(8.0, 3.6))
 shown = image_ax.imshow(test_x[example], cmap="gray")
 image_ax.add_patch(plt.Rectangle((col - 0.5, row - 0.5), 3, 3, fill=False, ec="C1", lw=2))
 image_ax.set(title=f"a new image (the X planted at\nrow {row}, column {col}: orange box)",

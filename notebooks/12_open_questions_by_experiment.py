@@ -124,27 +124,28 @@ for name, (A, G) in runs.items():
 
 # %%
 colors = plt.cm.viridis(np.linspace(0, 0.9, DEPTH))
-fig, axes = plt.subplots(2, 3, figsize=(14, 6.8), sharex="row")
-for column, (name, (A, G)) in enumerate(runs.items()):
-    for row, values in enumerate((A, G)):
+fig, axes = plt.subplots(3, 2, figsize=(8.0, 9.0), sharex="col")
+for row, (name, (A, G)) in enumerate(runs.items()):
+    for column, values in enumerate((A, G)):
         ax = axes[row, column]
         for i in range(DEPTH):
             ax.hist(np.log10(np.abs(values[i].ravel())), bins=np.linspace(-16, 4, 81),
                     histtype="step", color=colors[i], label=f"layer {i + 1}")
-        what = ("activation a = tanh(z)", "gradient d(sum of outputs)/da")[row]
+        what = ("activation a = tanh(z)", "gradient d(sum of outputs)/da")[column]
         ax.set(title=f"weights {name}: {what.split()[0]}s", xlabel=f"log₁₀ |{what}|",
                ylabel="count (of 64 × 16)")
+        ax.tick_params(labelbottom=True)  # every panel keeps its x tick labels
 axes[0, 0].set_xlim(-15, 1)
-axes[1, 0].set_xlim(-15, 4)
-fig.legend(*axes[0, 0].get_legend_handles_labels(), loc="outside right center")
+axes[0, 1].set_xlim(-15, 4)
+fig.legend(*axes[0, 0].get_legend_handles_labels(), loc="outside lower center", ncols=DEPTH)
 assert style_problems(fig) == []
 plt.show()
 
 # %% [markdown]
-# Read the top row from left to right. At × 0.01 each layer's activations sit about two
+# Read the left column from top to bottom. At × 0.01 each layer's activations sit about two
 # decades below the layer before: layer 1 around 10⁻², layer 6 around 10⁻¹². With the
 # package's weights every layer's values sit mostly between 0.01 and 1. At × 10 they pile up
-# at log |a| = 0, that is at ±1: tanh is saturated. The bottom row shows the gradients: at
+# at log |a| = 0, that is at ±1: tanh is saturated. The right column shows the gradients: at
 # × 0.01 they also drop by about two decades per layer as they travel back towards the
 # input; at × 10 they *grow* as they travel back, because each layer multiplies them by
 # weights ten times too large and tanh' = 1 − a² only partly cancels that.
@@ -386,7 +387,7 @@ for model_name, make in MODELS.items():
 
 # %%
 baseline = float(np.var(target))
-fig, axes = plt.subplots(2, 2, figsize=(11, 6.5))
+fig, axes = plt.subplots(2, 2, figsize=(8.0, 7.0))
 for row, model_name in enumerate(MODELS):
     for column, input_name in enumerate(("raw", "centred and scaled")):
         ax = axes[row, column]
@@ -686,7 +687,7 @@ for name, table in sweep.items():
 # %%
 finite = np.concatenate([t[np.isfinite(t)] for t in sweep.values()])
 low, high = np.log10(finite.min()), np.log10(finite.max())
-fig, axes = plt.subplots(1, 2, figsize=(11, 4))
+fig, axes = plt.subplots(2, 1, figsize=(8.0, 6.6))
 for ax, (name, table) in zip(axes, sweep.items()):
     logs = np.ma.masked_invalid(np.log10(table))
     cmap = plt.get_cmap("viridis").with_extremes(bad="0.85")
@@ -714,7 +715,7 @@ assert diverged["sum"][-1] == len(SWEEP_LRS)  # at B = 256 no rate in the sweep 
 # Here the mean's curvature is about 2 in every direction (the inputs are standard normal), so
 # plain gradient descent is stable below a rate of about 1; the sum multiplies the curvature by
 # B, so the limit falls to about 1/B: 0.25 for B = 4, 0.06 for B = 16, 0.016 for B = 64,
-# 0.004 for B = 256, just where the grey cells begin in the right panel. The left panel is the
+# 0.004 for B = 256, just where the grey cells begin in the lower panel (the sum). The upper panel is the
 # same at every batch size: the mean's rate means the same thing whatever B is. (At 0.01 and
 # 0.03 the mean's runs have simply not finished in 30 steps.)
 #
@@ -795,7 +796,7 @@ for name, r in summary.items():
 # %%
 sweep_names = [f"λ = {lam:g}" for lam in LAMBDAS]
 move_names = ["λ = 0", "90 points", "48 hidden units"]
-fig, axes = plt.subplots(2, 2, figsize=(12, 7.5), sharey="col")
+fig, axes = plt.subplots(2, 2, figsize=(8.0, 7.5), sharey="col")
 for row, (names, ticks, xlabel) in enumerate((
     (sweep_names, [f"{lam:g}" for lam in LAMBDAS], "L2 strength λ (evenly spaced, not to scale)"),
     (move_names, ["30 points,\n16 units", "90 points,\n16 units", "30 points,\n48 units"],
@@ -867,8 +868,8 @@ assert gap["48 hidden units"].mean() > base.mean() - 0.02
 #
 # The slider under the picture redraws draw 0's decision boundary for each λ of the sweep, with its
 # 30 training points (large, outlined) and the 300 test points (small). Without a running
-# kernel the slider does nothing, so the cell after it draws three of its settings side by
-# side and checks the numbers they show.
+# kernel the slider does nothing, so the cell after it draws three of its settings together
+# and checks the numbers they show.
 
 # %%
 def show_boundary(lam: float, ax=None) -> tuple[float, float]:
@@ -900,14 +901,21 @@ def show_with_legend(lam: float):
 
 
 slider_figure(show_with_legend, widgets.SelectionSlider(options=LAMBDAS, value=0.0,
-                                                        description="λ"));
+                                                        description="λ"))
+for lam in (LAMBDAS[0], LAMBDAS[-1]):  # what the slider draws keeps the house style
+    slid = show_with_legend(lam)
+    assert style_problems(slid) == [], style_problems(slid)
+    plt.close(slid)
 
 # %%
 SHOWN = (0.0, 3e-3, 0.1)
-fig, axes = plt.subplots(1, 3, figsize=(15, 4.6))
-shown = {lam: show_boundary(lam, ax) for lam, ax in zip(SHOWN, axes)}
-fig.legend(*axes[0].get_legend_handles_labels(), loc="outside lower center", ncols=4)
-assert style_problems(fig) == []
+fig, axes = plt.subplots(2, 2, figsize=(8.0, 6.8), sharex=True, sharey=True)
+shown = {lam: show_boundary(lam, ax) for lam, ax in zip(SHOWN, axes.flat)}
+for ax in axes.flat[:3]:
+    ax.tick_params(labelbottom=True, labelleft=True)
+axes[1, 1].axis("off")  # three settings, and their legend in the fourth place
+fig.legend(*axes[0, 0].get_legend_handles_labels(), loc="center", bbox_to_anchor=(0.75, 0.25))
+assert style_problems(fig) == [], style_problems(fig)
 plt.show()
 for lam, (train_acc, test_acc) in shown.items():
     assert (train_acc, test_acc) == tuple(summary[f"λ = {lam:g}"][0])  # draw 0, as tabled

@@ -114,7 +114,7 @@ print("row j of 2.weight is neuron j's weights, for all 16 neurons")
 # %%
 names = ["0.weight", "2.weight", "4.weight"]
 largest = max(np.abs(tensors[n]).max() for n in names)
-fig, axes = plt.subplots(1, 3, figsize=(8.5, 3.6), width_ratios=[2, 16, 16])
+fig, axes = plt.subplots(1, 3, figsize=(8.0, 3.6), width_ratios=[2, 16, 16])
 for ax, name in zip(axes, names):
     image = ax.imshow(tensors[name], cmap="RdBu_r", vmin=-largest, vmax=largest)
     rows, cols = tensors[name].shape
@@ -168,7 +168,7 @@ assert difference < 1e-12
 # %%
 gx, gy = np.meshgrid(np.linspace(-1.6, 2.6, 200), np.linspace(-1.1, 1.6, 200))
 grid_scores = numpy_forward(tensors, np.column_stack([gx.ravel(), gy.ravel()]))[:, 0]
-fig, ax = plt.subplots(figsize=(8, 4))
+fig, ax = plt.subplots(figsize=(7.6, 4))
 ax.contourf(gx, gy, grid_scores.reshape(gx.shape) > 0, levels=1, colors=CLASS_COLOURS[:2], alpha=0.15)
 ax.contour(gx, gy, grid_scores.reshape(gx.shape), levels=[0.0], colors="k", linewidths=1)
 for k in (0, 1):

@@ -41,6 +41,16 @@ def test_each_broken_rule_is_named() -> None:
     assert any("no legend" in p for p in problems)
 
 
+def test_a_figure_wider_than_a_notebook_column_is_named() -> None:
+    wide, _ = new_figure(width=12.0)  # 1,440 px at 120 dpi: shown at about 64 % in a column
+    fits, _ = new_figure(width=8.0)  # 960 px: shown at its size
+    assert [p for p in style_problems(wide) if "12 in wide" in p] != []
+    assert not any("wide" in p for p in style_problems(fits))
+    fits.set_layout_engine("none")  # so nothing makes room for the note below
+    fits.axes[0].text(1.05, 0.5, "a note right of the panel", transform=fits.axes[0].transAxes)
+    assert any("wide" in p for p in style_problems(fits))  # it sticks out: the picture grows
+
+
 def test_use_house_style_sets_the_defaults_and_the_class_colours() -> None:
     with matplotlib.rc_context():
         use_house_style()

@@ -48,3 +48,16 @@ def _saved_before(code: str) -> str:
         for block in BLOCKS[: BLOCKS.index(code)]
         if any(re.search(rf"weights\.save\(\w+, \"{re.escape(f)}\"\)", block) for f in read)
     )
+
+
+def test_the_readme_lists_every_code_exercise_with_its_notebook() -> None:
+    from micrograd_notes.exercises import catalog
+
+    text = " ".join(README.read_text(encoding="utf-8").split())  # a name may wrap
+    listing = text.split("The code exercises so far")[1].split("The right answers")[0]
+    missing = [
+        f"{ex.name} ({ex.notebook})"
+        for ex in catalog().values()
+        if ex.kind == "code" and f"`{ex.name}` ({ex.notebook}" not in listing
+    ]
+    assert missing == []
