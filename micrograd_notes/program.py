@@ -84,8 +84,11 @@ class Program:
 
     # ---- names: a label when it makes a free Python name, else p3, x0, c1, v12
 
-    def _free(self, wanted: str, fallback: str, grad: bool) -> str:
-        name = wanted if wanted.isidentifier() and not keyword.iskeyword(wanted) else fallback
+    def _free(self, wanted: object, fallback: str, grad: bool) -> str:
+        # Only an ASCII label: Python reads a name as its NFKC form, so a full-width "ｘ"
+        # would be the same variable as "x" (and "Ｐ" the program's own P).
+        label = wanted if isinstance(wanted, str) and wanted.isascii() else ""
+        name = label if label.isidentifier() and not keyword.iskeyword(label) else fallback
         while name in self.taken or (grad and "d" + name in self.taken):
             name += "_"
         self.taken.update((name, "d" + name) if grad else (name,))

@@ -102,3 +102,33 @@ def test_a_sample_beyond_the_hinges_margin_is_skipped_as_the_engine_skips_it() -
     assert (loss, grads) == (again.data, [p.grad for p in params])
     margins = [1.0 - y * model([x.data for x in row]).data for row, y in zip(xs, ys)]
     assert min(margins) < 0.0 < max(margins)  # both kinds of sample
+
+
+def _engine(make, params):
+    """The loss and the params' grads from the engine, the graph built again on a tape."""
+    for p in params:
+        p.grad = 0.0
+    with Tape():
+        loss = make()
+        loss.backward()
+    return loss.data, [p.grad for p in params]
+
+
+def test_a_label_that_python_would_read_as_another_name_is_not_used() -> None:
+    # Python reads a name in its NFKC form: a full-width "ｘ" is "x", a full-width "Ｐ" is P.
+    x, wide_x = Value(2.0, "x"), Value(3.0, "\uff58")
+    wide_p, y = Value(2.0, "\uff30"), Value(3.0)
+    for make, params in [
+        (lambda: x * x + wide_x * 5.0, [x, wide_x]),
+        (lambda: wide_p * y, [wide_p, y]),
+    ]:
+        step, got = compiled_step(make, params)
+        assert got == _engine(make, params)
+        assert "\uff58" not in step.source and "\uff30" not in step.source
+
+
+def test_a_label_that_is_not_a_string_falls_back_to_a_number() -> None:
+    c = Value(2.0)
+    c.label = 5  # type: ignore[assignment]  # set after construction, past its check
+    step, got = compiled_step(lambda: c * c, [c])
+    assert got == (4.0, [4.0]) and "p0 = P[0].data" in step.source
