@@ -34,7 +34,8 @@ Honest limits:
   open, and a constant equal to the data an earlier node had (a number read off ``.data``).
   A branch on ``z.data`` itself leaves no trace in the graph and cannot be seen.
 - A gate of your own is refused, by name, unless its class carries ``code`` and
-  ``code_diffs`` as the built-in gates do.
+  ``code_diffs`` as the built-in gates do; so is a subclass that overrides ``forward`` or
+  ``backward`` but inherits the template written for its parent's rule.
 - An overflow, a division by zero, a log of a non-positive number: the step runs again
   through the engine, on the recorded graph, which raises its own error naming the node. A
   non-finite grad that a switched-off gate stops (relu, abs, max and min send 0) before it
@@ -108,7 +109,7 @@ def compile_step(
     else:
         nodes = sorted(outer(root, loop.total), key=lambda n: position[id(n)])
     for node in [*nodes, *(loop.body if loop else ())]:
-        _template(node)
+        _check_template(node)
     read = {*param_ids, *map(id, input_list)}
     notes += baked_reads(nodes, loop, position, comparisons, read)
     baked = [note for note in notes if note.startswith("baked")]
@@ -139,23 +140,33 @@ def _leaves(values: object, what: str) -> list[Value]:
     return list(found.values())
 
 
-def _template(node: Value) -> tuple[str, dict[str, str]]:
-    """The node's gate's ``code`` and ``code_diffs``; a CompileError names a gate without."""
+def _check_template(node: Value) -> None:
+    """Refuse, by name, a gate without ``code`` and ``code_diffs``, or whose template was
+    written for another rule: ``code`` must come from the class that defines ``forward`` or
+    from a subclass of it, ``code_diffs`` likewise with ``backward`` (a subclass of Mul that
+    changes its forward but keeps Mul's ``code`` would compute Mul's product)."""
     gate = node._gate
     kind = type(gate)
-    rule = next(c for c in kind.__mro__ if "backward" in vars(c))
-    written = next((c for c in kind.__mro__ if "code_diffs" in vars(c)), None)
-    if written is None or written is not rule or getattr(gate, "code", None) is None:
-        why = "has no code template" if written is None else (
-            f"has a backward of its own but the code template of {written.__name__}"
-        )  # fmt: skip
+    for rule, template in (("forward", "code"), ("backward", "code_diffs")):
+        ruled = _owner(kind, rule)
+        written = _owner(kind, template)
+        if written is None or getattr(gate, template) is None:
+            why = "has no code template"
+        elif ruled is not None and not issubclass(written, ruled):
+            why = f"has a {rule} of its own but the code template of {written.__name__}"
+        else:
+            continue
         raise CompileError(
             f"compile: the gate {gate!r} ({kind.__name__}) {why}. Give its class `code` (the "
             "forward, a Python expression of {a} and {b}) and `code_diffs` (the down_diff it "
             "sends each parent, from {up}, {out}, {a} and {b}), as every gate in gates.py "
             "has, or step on the engine (loss.backward() on a Tape)"
         )
-    return gate.code, gate.code_diffs  # type: ignore[union-attr]
+
+
+def _owner(kind: type, name: str) -> type | None:
+    """The class along ``kind``'s MRO that defines ``name``, or None."""
+    return next((c for c in kind.__mro__ if name in vars(c)), None)
 
 
 class CompiledStep:

@@ -279,6 +279,23 @@ def test_a_gate_that_overrides_backward_needs_code_of_its_own() -> None:
         tape.compile(loss, params=[x])
 
 
+class Twice(gates.Mul):
+    """2ab: a forward of its own, but Mul's templates (the product, without the 2)."""
+
+    symbol = "2*"
+
+    def forward(self, a: Value, b: Value) -> float:
+        return 2.0 * a.data * b.data
+
+
+def test_a_gate_that_overrides_forward_needs_code_of_its_own() -> None:
+    a, b = Value(3.0), Value(4.0)
+    with Tape() as tape:
+        loss = Twice()(a, b) + 1.0
+    with pytest.raises(CompileError, match="has a forward of its own but the code template of Mul"):
+        tape.compile(loss, params=[a, b])
+
+
 def test_a_gate_of_your_own_with_code_compiles() -> None:
     x = Value(0.5)
     step, got = compiled_step(lambda: CodedSquare()(x.tanh()), [x])
