@@ -239,6 +239,8 @@ class PowConst(Gate):
     def __init__(self, k: float) -> None:
         self.k = k
         self.symbol = f"**{k:g}"
+        if 0.0 < k < 1.0:  # x = 0 is refused below: the code divides by 0, the step reruns
+            self.code = "pow({a}, {k}) if {a} else 1.0 / 0.0"  # on the engine, which says why
 
     def forward(self, base: Value) -> float:
         a, k = base.data, self.k
@@ -283,7 +285,7 @@ class Pow(Gate):
     """a ** b for a Value b (a > 0);  d/da = b a^(b-1), d/db = a^b ln a."""
 
     symbol = "**"
-    code = "pow({a}, {b})"
+    code = "pow({a}, {b}) if {a} > 0.0 else 1.0 / 0.0"  # as PowConst's: the engine says why
     code_diffs = ("{b} * {out} / {a} * {up}", "{out} * log({a}) * {up}")
 
     def forward(self, base: Value, exponent: Value) -> float:

@@ -377,6 +377,19 @@ def test_a_log_of_a_negative_number_is_named_as_the_engine_names_it() -> None:
         step()
 
 
+def test_a_power_outside_the_engines_domain_is_named_as_the_engine_names_it() -> None:
+    w, z = Value(1.0), Value(4.0)  # z an input: no grad of z would divide by 0 for it
+    step, _ = compiled_step(lambda: (z**0.5) * w, [w], inputs=[z])
+    z.data = 0.0
+    with pytest.raises(ValueError, match=r"the derivative of x \*\* 0\.5 is infinite at x = 0"):
+        step()
+    p = Value(2.0)
+    step, _ = compiled_step(lambda: p ** Value(2.0), [p])
+    p.data = -2.0
+    with pytest.raises(ValueError, match=r"-2\.0 \*\* b with a Value exponent needs a positive"):
+        step()
+
+
 # ---- what compile refuses ----------------------------------------------------------------------
 
 
