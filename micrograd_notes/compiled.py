@@ -196,8 +196,9 @@ class CompiledStep:
             )
         except (ArithmeticError, ValueError):  # let the engine name the node
             return self.through_engine()
-        if loss - loss or not math.isfinite(sum(grads)):  # inf or nan: see nodes._overflow
-            return self.through_engine()
+        total = sum(grads)  # inf or nan if a grad is; finite grads may add up to inf too
+        if loss - loss or (total - total and not all(map(math.isfinite, grads))):
+            return self.through_engine()  # inf or nan (x - x is 0.0 only for finite x)
         for p, g in zip(program.used, grads):
             p.grad = g
         return loss

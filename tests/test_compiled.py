@@ -369,6 +369,16 @@ def test_an_overflowing_grad_is_named_as_the_engine_names_it() -> None:
     assert "the grad of" in str(mine.value)
 
 
+def test_finite_grads_that_add_up_to_inf_need_no_engine(monkeypatch) -> None:
+    a, b, x = Value(0.5), Value(0.5), Value(1e308)
+    step, (loss, grads) = compiled_step(lambda: a * x + b * x, [a, b], inputs=[x])
+    assert (loss, grads) == (1e308, [1e308, 1e308])  # each grad finite, their sum is not
+    runs = []
+    monkeypatch.setattr(compiled.CompiledStep, "through_engine", lambda self: runs.append(1))
+    a.grad = b.grad = 0.0
+    assert step() == 1e308 and runs == []  # the compiled program's own result
+
+
 def test_a_log_of_a_negative_number_is_named_as_the_engine_names_it() -> None:
     x = Value(2.0)
     step, _ = compiled_step(lambda: (x * 1.0).log(), [x])
