@@ -36,10 +36,15 @@ Honest limits:
 - A gate of your own is refused, by name, unless its class carries ``code`` and
   ``code_diffs`` as the built-in gates do; so is a subclass that overrides ``forward`` or
   ``backward`` but inherits the template written for its parent's rule.
-- An overflow, a division by zero, a log of a non-positive number: the step runs again
-  through the engine, on the recorded graph, which raises its own error naming the node. A
-  non-finite grad that a switched-off gate stops (relu, abs, max and min send 0) before it
-  reaches a parameter goes unseen, where the engine would name it.
+- An overflow, a division by zero, a log of a non-positive number, a power outside the
+  engine's domain: the step runs again through the engine, on the recorded graph, which
+  raises its own error naming the node. So does an inf or nan in the forward pass that a
+  later gate would turn into a number (tanh(inf) = 1, relu(-inf) = 0, exp(-inf) = 0,
+  x / inf = 0): each built-in gate's code refuses such an input (it divides 1.0 by 0.0),
+  and counts a number beyond +-1e308 as one (the engine then gives the result). A gate of
+  your own is trusted to do the same. A non-finite grad that a switched-off gate stops
+  (relu, abs, max and min send 0) before it reaches a parameter goes unseen, where the
+  engine would name it.
 """
 
 from __future__ import annotations

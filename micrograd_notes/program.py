@@ -285,7 +285,8 @@ class Program:
         if self.outputs:
             said.append("O: the nodes whose .data is written")
         words = "; ".join(said) + ". Returns the loss, and each parameter's grad plus "
-        words += "d(loss)/d(parameter)."
+        words += "d(loss)/d(parameter). A line that divides 1.0 by 0.0 stops where the engine "
+        words += "would raise: the step then runs on the engine, which says why."
         self.lines += [
             "from math import exp, log, pow, tanh",
             "",

@@ -337,6 +337,40 @@ def test_an_overflow_in_the_forward_pass_is_named_as_the_engine_names_it() -> No
     assert "overflows a float" in message
 
 
+HIDERS = {  # a gate that turns an inf (big) or a nan (big - big) into a number
+    "tanh": lambda big: big.tanh(),
+    "sigmoid of inf": lambda big: big.sigmoid(),
+    "sigmoid of -inf": lambda big: (-big).sigmoid(),
+    "relu of -inf": lambda big: (-big).relu(),
+    "relu of nan": lambda big: (big - big).relu(),
+    "exp": lambda big: (-big).exp(),
+    "div": lambda big: 1.0 / big,
+    "pow -1": lambda big: big**-1.0,
+    "pow 0": lambda big: (big - big) ** 0.0,
+    "pow of a Value": lambda big: 2.0 ** (-big),
+    "max of -inf": lambda big: (-big).max(1.0),
+    "max of nan": lambda big: (big - big).max(1.0),
+    "min of inf": lambda big: big.min(1.0),
+    "min of nan": lambda big: (big - big).min(1.0),
+}
+
+
+@pytest.mark.parametrize("hide", HIDERS.values(), ids=HIDERS.keys())
+def test_an_overflow_a_later_gate_hides_is_named_as_the_engine_names_it(hide) -> None:
+    x, w = Value(1.0), Value(0.5)
+
+    def make() -> Value:
+        return hide(x * 1e300 * 1e7) * w  # 1e307 while recording
+
+    step, _ = compiled_step(make, [w], inputs=[x])
+    x.data = 100.0  # 1e309: an inf, which the gate after it would turn into a number
+    with pytest.raises(OverflowError) as theirs:
+        engine(make, [w])
+    with pytest.raises(OverflowError) as mine:
+        step()
+    assert str(mine.value) == str(theirs.value)
+
+
 def test_exp_overflow_and_division_by_zero_are_named_as_the_engine_names_them() -> None:
     a = Value(1.0)
 
