@@ -126,7 +126,7 @@ def compile_step(
 
 
 def _leaves(values: object, what: str) -> list[Value]:
-    """The leaves in ``params`` or ``inputs`` (lists of lists are flattened), each once."""
+    """The leaves in ``params`` or ``inputs`` (any iterables, nested ones flattened), each once."""
     found: dict[int, Value] = {}
     todo = [values]
     while todo:
@@ -138,8 +138,8 @@ def _leaves(values: object, what: str) -> list[Value]:
                     f"by the {item.op} gate"
                 )
             found.setdefault(id(item), item)
-        elif isinstance(item, (list, tuple)):
-            todo.extend(reversed(item))
+        elif isinstance(item, Iterable) and not isinstance(item, str):  # a list, a generator
+            todo.extend(reversed(list(item)))
         else:
             raise CompileError(f"compile: {what} must hold Values, got {type(item).__name__}")
     return list(found.values())

@@ -457,6 +457,15 @@ def test_compile_refuses_what_it_cannot_compile_with_a_reason() -> None:
             run()
 
 
+def test_params_and_inputs_may_be_any_iterable() -> None:
+    a, x = Value(1.0), Value(2.0)
+    with Tape() as tape:
+        loss = a * x * 3.0
+    step = tape.compile(loss, params=(p for p in [a]), inputs=iter([(x,)]))
+    a.grad = 0.0
+    assert step() == 6.0 and a.grad == 6.0
+
+
 def test_a_big_graph_without_a_loop_is_refused(monkeypatch) -> None:
     monkeypatch.setattr(compiled, "STRAIGHT_LINE_LIMIT", 20)
     x = Value(0.5)
