@@ -304,9 +304,9 @@ def baked_reads(
         value, (user, source) = next(iter(suspects.items()))
         where = ", in every sample" if loop and any(user is n for n in loop.body) else ""
         found.append(
-            f"baked in: {len(suspects)} constant(s) equal to the data a node had when the "
-            f"tape recorded, numbers read off .data{where} (the constant {value:.6g} that a "
-            f"{user.op} node uses is the data of a {source.op} node): each keeps its value at "
-            "every call"
+            f"baked in, perhaps: {len(suspects)} constant(s) equal to the data a node had "
+            f"when the tape recorded{where} (the constant {value:.6g} that a {user.op} node "
+            f"uses is the data of a {source.op} node): if one was read off .data, it keeps "
+            "its value at every call; if the two are equal by chance, all is well"
         )
     return found

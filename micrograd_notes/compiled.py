@@ -73,7 +73,8 @@ Leaves: TypeAlias = "Value | Iterable[Leaves]"  # a Value, a list of them, lists
 
 
 class BakedBranchWarning(UserWarning):
-    """Something in the recorded graph was read off ``.data``: every call repeats it."""
+    """Something in the recorded graph looks read off ``.data``: if it was, every call repeats
+    it."""
 
 
 def compile_step(

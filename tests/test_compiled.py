@@ -220,6 +220,14 @@ def test_a_number_read_off_data_is_reported() -> None:
     assert step.check() == 0.0  # the shift cancels: the same numbers while nothing overflows
 
 
+def test_a_constant_equal_to_a_nodes_data_by_chance_is_reported_as_a_possibility() -> None:
+    w, x = Value(1.0), Value(0.0)
+    with Tape() as tape:
+        loss = x.sigmoid() * w + w * 0.5  # sigmoid(0) = 0.5: equal by chance, not read off
+    with pytest.warns(BakedBranchWarning, match=r"perhaps.* if one was read off \.data"):
+        tape.compile(loss, params=[w], inputs=[x])
+
+
 # ---- gates of your own -------------------------------------------------------------------------
 
 
