@@ -188,7 +188,6 @@ class CompiledStep:
         self.source = program.source
         self.notes = tuple(notes)
         self.samples = len(program.loop.samples) if program.loop else 0
-        self.params = program.params
         self._program = program
         self._tape = tape  # the recorded graph, to run the step through the engine
         self._order: list[Value] | None = None
