@@ -110,7 +110,8 @@ def _loop_over(total: Value, root: Value, position: dict[int, int], params: dict
     first, last = None, -1
     for i, term in enumerate(terms):
         nodes = shape.body if i == 0 else shape.match(i, term, seen, columns)
-        samples.append(nodes) if i else None
+        if i:
+            samples.append(nodes)
         found = list(map(position.get, map(id, nodes)))
         if None in found:
             raise _NoLoop("a node of a sample was made before the tape opened")
@@ -132,7 +133,15 @@ def _loop_over(total: Value, root: Value, position: dict[int, int], params: dict
 class _Shape:
     """The first sample's graph, to check the others against: its nodes (``body``, in tape
     order), their gates, how many parents each has, and each parent slot's reference: the
-    body's index of a node of the sample, -1 - j for parameter j, None for a leaf of its own."""
+    body's index of a node of the sample, -1 - j for parameter j, None for a leaf of its own.
+
+    For a sample ``t = (w * x).tanh()``, w parameter 0 and x the sample's own input: ``body``
+    is [m, t] (m = w * x), ``flat`` (every parent slot in order) [w, x, m], ``refs``
+    [-1, None, 0], ``arity`` [2, 1], ``own`` [1] (slot 1 holds an own leaf), ``pattern`` [0]
+    (one distinct own leaf), ``plan`` [(0, 1, 0)] (node 0 is parent 0 of node 1),
+    ``params_at`` reads slot 0 (it must hold w itself in every sample), ``inner_at`` slot 2
+    (it must hold the sample's node 0), and ``touching`` picks node 0's tape position: the
+    node that sends a down_diff to a parameter."""
 
     def __init__(self, body: list[Value], params: dict[int, int]) -> None:
         self.body, self.size = body, len(body)
@@ -304,9 +313,9 @@ def baked_reads(
         value, (user, source) = next(iter(suspects.items()))
         where = ", in every sample" if loop and any(user is n for n in loop.body) else ""
         found.append(
-            f"baked in: {len(suspects)} constant(s) equal to the data a node had when the "
-            f"tape recorded, numbers read off .data{where} (the constant {value:.6g} that a "
-            f"{user.op} node uses is the data of a {source.op} node): each keeps its value at "
-            "every call"
+            f"baked in, perhaps: {len(suspects)} constant(s) equal to the data a node had "
+            f"when the tape recorded{where} (the constant {value:.6g} that a {user.op} node "
+            f"uses is the data of a {source.op} node): if one was read off .data, it keeps "
+            "its value at every call; if the two are equal by chance, all is well"
         )
     return found

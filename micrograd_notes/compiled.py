@@ -34,11 +34,17 @@ Honest limits:
   open, and a constant equal to the data an earlier node had (a number read off ``.data``).
   A branch on ``z.data`` itself leaves no trace in the graph and cannot be seen.
 - A gate of your own is refused, by name, unless its class carries ``code`` and
-  ``code_diffs`` as the built-in gates do.
-- An overflow, a division by zero, a log of a non-positive number: the step runs again
-  through the engine, on the recorded graph, which raises its own error naming the node. A
-  non-finite grad that a switched-off gate stops (relu, abs, max and min send 0) before it
-  reaches a parameter goes unseen, where the engine would name it.
+  ``code_diffs`` as the built-in gates do; so is a subclass that overrides ``forward`` or
+  ``backward`` but inherits the template written for its parent's rule.
+- An overflow, a division by zero, a log of a non-positive number, a power outside the
+  engine's domain: the step runs again through the engine, on the recorded graph, which
+  raises its own error naming the node. So does an inf or nan in the forward pass that a
+  later gate would turn into a number (tanh(inf) = 1, relu(-inf) = 0, exp(-inf) = 0,
+  x / inf = 0): each built-in gate's code refuses such an input (it divides 1.0 by 0.0),
+  and counts a number beyond +-1e308 as one (the engine then gives the result). A gate of
+  your own is trusted to do the same. A non-finite grad that a switched-off gate stops
+  (relu, abs, max and min send 0) before it reaches a parameter goes unseen, where the
+  engine would name it.
 """
 
 from __future__ import annotations
@@ -67,7 +73,8 @@ Leaves: TypeAlias = "Value | Iterable[Leaves]"  # a Value, a list of them, lists
 
 
 class BakedBranchWarning(UserWarning):
-    """Something in the recorded graph was read off ``.data``: every call repeats it."""
+    """Something in the recorded graph looks read off ``.data``: if it was, every call repeats
+    it."""
 
 
 def compile_step(
@@ -108,7 +115,7 @@ def compile_step(
     else:
         nodes = sorted(outer(root, loop.total), key=lambda n: position[id(n)])
     for node in [*nodes, *(loop.body if loop else ())]:
-        _template(node)
+        _check_template(node)
     read = {*param_ids, *map(id, input_list)}
     notes += baked_reads(nodes, loop, position, comparisons, read)
     baked = [note for note in notes if note.startswith("baked")]
@@ -120,7 +127,7 @@ def compile_step(
 
 
 def _leaves(values: object, what: str) -> list[Value]:
-    """The leaves in ``params`` or ``inputs`` (lists of lists are flattened), each once."""
+    """The leaves in ``params`` or ``inputs`` (any iterables, nested ones flattened), each once."""
     found: dict[int, Value] = {}
     todo = [values]
     while todo:
@@ -132,30 +139,40 @@ def _leaves(values: object, what: str) -> list[Value]:
                     f"by the {item.op} gate"
                 )
             found.setdefault(id(item), item)
-        elif isinstance(item, (list, tuple)):
-            todo.extend(reversed(item))
+        elif isinstance(item, Iterable) and not isinstance(item, str):  # a list, a generator
+            todo.extend(reversed(list(item)))
         else:
             raise CompileError(f"compile: {what} must hold Values, got {type(item).__name__}")
     return list(found.values())
 
 
-def _template(node: Value) -> tuple[str, dict[str, str]]:
-    """The node's gate's ``code`` and ``code_diffs``; a CompileError names a gate without."""
+def _check_template(node: Value) -> None:
+    """Refuse, by name, a gate without ``code`` and ``code_diffs``, or whose template was
+    written for another rule: ``code`` must come from the class that defines ``forward`` or
+    from a subclass of it, ``code_diffs`` likewise with ``backward`` (a subclass of Mul that
+    changes its forward but keeps Mul's ``code`` would compute Mul's product)."""
     gate = node._gate
     kind = type(gate)
-    rule = next(c for c in kind.__mro__ if "backward" in vars(c))
-    written = next((c for c in kind.__mro__ if "code_diffs" in vars(c)), None)
-    if written is None or written is not rule or getattr(gate, "code", None) is None:
-        why = "has no code template" if written is None else (
-            f"has a backward of its own but the code template of {written.__name__}"
-        )  # fmt: skip
+    for rule, template in (("forward", "code"), ("backward", "code_diffs")):
+        ruled = _owner(kind, rule)
+        written = _owner(kind, template)
+        if written is None or getattr(gate, template) is None:
+            why = "has no code template"
+        elif ruled is not None and not issubclass(written, ruled):
+            why = f"has a {rule} of its own but the code template of {written.__name__}"
+        else:
+            continue
         raise CompileError(
             f"compile: the gate {gate!r} ({kind.__name__}) {why}. Give its class `code` (the "
             "forward, a Python expression of {a} and {b}) and `code_diffs` (the down_diff it "
             "sends each parent, from {up}, {out}, {a} and {b}), as every gate in gates.py "
             "has, or step on the engine (loss.backward() on a Tape)"
         )
-    return gate.code, gate.code_diffs  # type: ignore[union-attr]
+
+
+def _owner(kind: type, name: str) -> type | None:
+    """The class along ``kind``'s MRO that defines ``name``, or None."""
+    return next((c for c in kind.__mro__ if name in vars(c)), None)
 
 
 class CompiledStep:
@@ -171,7 +188,6 @@ class CompiledStep:
         self.source = program.source
         self.notes = tuple(notes)
         self.samples = len(program.loop.samples) if program.loop else 0
-        self.params = program.params
         self._program = program
         self._tape = tape  # the recorded graph, to run the step through the engine
         self._order: list[Value] | None = None
@@ -185,8 +201,9 @@ class CompiledStep:
             )
         except (ArithmeticError, ValueError):  # let the engine name the node
             return self.through_engine()
-        if loss - loss or not math.isfinite(sum(grads)):  # inf or nan: see nodes._overflow
-            return self.through_engine()
+        total = sum(grads)  # inf or nan if a grad is; finite grads may add up to inf too
+        if loss - loss or (total - total and not all(map(math.isfinite, grads))):
+            return self.through_engine()  # inf or nan (x - x is 0.0 only for finite x)
         for p, g in zip(program.used, grads):
             p.grad = g
         return loss

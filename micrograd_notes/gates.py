@@ -136,8 +136,9 @@ class Add(Gate):
     """a + b;  d/da = 1, d/db = 1: the add gate hands up_diff unchanged to both inputs."""
 
     symbol = "+"
-    # The same rule as code, for the compiled step (compiled.py): the forward, then the
-    # down_diff sent to a, and to b (local_diff · up_diff). Every gate has the pair.
+    # The same rule as code, for the compiled step (compiled.py): the forward, then the down_diff
+    # to a and to b. Where the engine would raise, or an inf would be hidden (tanh(inf) = 1), the
+    # code divides 1.0 by 0.0 (out of +-1e308 counts as inf): the step reruns on the engine.
     code = "{a} + {b}"
     code_diffs = ("{up}", "{up}")
 
@@ -195,7 +196,7 @@ class Div(Gate):
     """a / b;  d/da = 1/b, d/db = -a/b^2."""
 
     symbol = "/"
-    code = "{a} / {b}"
+    code = "{a} / {b} if -1e308 < {b} < 1e308 else 1.0 / 0.0"  # x / inf would hide the inf
     code_diffs = ("{up} / {b}", "-{out} / {b} * {up}")
 
     def forward(self, a: Value, b: Value) -> float:
@@ -239,6 +240,8 @@ class PowConst(Gate):
     def __init__(self, k: float) -> None:
         self.k = k
         self.symbol = f"**{k:g}"
+        if k < 1.0:  # 0 ** 0.5 (an infinite slope), inf ** -1 = 0: refused, see Add
+            self.code = "pow({a}, {k}) if 0.0 < abs({a}) < 1e308 else 1.0 / 0.0"
 
     def forward(self, base: Value) -> float:
         a, k = base.data, self.k
@@ -283,7 +286,7 @@ class Pow(Gate):
     """a ** b for a Value b (a > 0);  d/da = b a^(b-1), d/db = a^b ln a."""
 
     symbol = "**"
-    code = "pow({a}, {b})"
+    code = "pow({a}, {b}) if 0.0 < {a} < 1e308 and -1e308 < {b} < 1e308 else 1.0 / 0.0"
     code_diffs = ("{b} * {out} / {a} * {up}", "{out} * log({a}) * {up}")
 
     def forward(self, base: Value, exponent: Value) -> float:
@@ -312,7 +315,7 @@ class Exp(Gate):
     """e^a;  d/da = e^a, the output itself."""
 
     symbol = "exp"
-    code = "exp({a})"
+    code = "exp({a}) if {a} > -1e308 else 1.0 / 0.0"  # e^-inf = 0 would hide the inf
     code_diffs = ("{out} * {up}",)
 
     def forward(self, a: Value) -> float:
@@ -355,7 +358,7 @@ class Tanh(Gate):
     """tanh(a);  d/da = 1 - tanh(a)^2. math.tanh saturates to +-1 without overflowing."""
 
     symbol = "tanh"
-    code = "tanh({a})"
+    code = "tanh({a}) if -1e308 < {a} < 1e308 else 1.0 / 0.0"  # tanh(inf) = 1: see Add
     code_diffs = ("(1.0 - {out} * {out}) * {up}",)
 
     def forward(self, a: Value) -> float:
@@ -373,7 +376,8 @@ class Sigmoid(Gate):
     """s(a) = 1 / (1 + e^-a);  d/da = s (1 - s): the sigmoid gate scales by s(1 - s)."""
 
     symbol = "sigmoid"
-    code = "1.0 / (1.0 + exp(-{a})) if {a} >= 0.0 else exp({a}) / (1.0 + exp({a}))"
+    code = "1.0 / (1.0 + exp(-{a})) if 0.0 <= {a} < 1e308 else exp({a}) / (1.0 + exp({a}))"
+    code += " if -1e308 < {a} < 0.0 else 1.0 / 0.0"  # either branch: inf refused (see Add)
     code_diffs = ("{out} * (1.0 - {out}) * {up}",)
 
     def forward(self, a: Value) -> float:
@@ -396,7 +400,7 @@ class ReLU(Gate):
     """max(0, a);  d/da = 1 if a > 0 else 0 (relu'(0) is taken as 0)."""
 
     symbol = "relu"
-    code = "{a} if {a} > 0.0 else 0.0"
+    code = "{a} if {a} > 0.0 else 0.0 if {a} > -1e308 else 1.0 / 0.0"  # -inf or nan: see Add
     code_diffs = ("{up} if {a} > 0.0 else 0.0",)
 
     def forward(self, a: Value) -> float:
@@ -437,7 +441,7 @@ class Max(Gate):
     """max(a, b);  the max gate routes up_diff to the larger input; a tie gives each half."""
 
     symbol = "max"
-    code = "{a} if {a} >= {b} else {b}"
+    code = "{a} if {a} >= {b} > -1e308 else {b} if {b} > {a} > -1e308 else 1.0 / 0.0"
     code_diffs = (
         "{up} if {a} > {b} else 0.5 * {up} if {a} == {b} else 0.0",
         "{up} if {b} > {a} else 0.5 * {up} if {a} == {b} else 0.0",
@@ -457,7 +461,7 @@ class Min(Gate):
     """min(a, b);  routes up_diff to the smaller input; a tie gives each half."""
 
     symbol = "min"
-    code = "{a} if {a} <= {b} else {b}"
+    code = "{a} if {a} <= {b} < 1e308 else {b} if {b} < {a} < 1e308 else 1.0 / 0.0"
     code_diffs = (
         "{up} if {a} < {b} else 0.5 * {up} if {a} == {b} else 0.0",
         "{up} if {b} < {a} else 0.5 * {up} if {a} == {b} else 0.0",

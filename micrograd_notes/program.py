@@ -33,11 +33,13 @@ GUARD = 3  # a rule of this many lines or more runs under ``if up_diff:``, as th
 # a node whose grad is 0 (a relu that is off: most of a sample beyond the hinge's margin)
 RESERVED = {"P", "X", "S", "O", "i", "k", "saved", "step", "exp", "log", "tanh", "pow", "abs"}
 RESERVED |= {"len", "range", "enumerate", "_"}
+_OFF = (ReLU, Abs, Max, Min)  # gates that send 0 where they are off: a grad of exactly 0
 _DATA = attrgetter("data")
 
 
 _PLACE = re.compile(r"{(\w+)}")
 Operands = dict[str, str]
+Expansion = tuple[str, list[tuple[Value, str, Operands]]]  # a forward line; each parent's slot
 _SIMPLE = re.compile(r"[^+\-]*")  # no sum or difference: a leading minus can become ``-=``
 
 
@@ -71,6 +73,7 @@ class Program:
         self.outputs: list[object] = []  # O: a node, or (in the loop) one node per sample
         self.row: list[str] = []  # the names a row of S is unpacked into
         self.source = ""
+        self._expansions: dict[tuple[int, bool], Expansion] = {}
         self.function: Callable[..., tuple[float, list[float]]] | None = None
 
     def rows(self) -> list[tuple[float, ...]]:
@@ -84,8 +87,11 @@ class Program:
 
     # ---- names: a label when it makes a free Python name, else p3, x0, c1, v12
 
-    def _free(self, wanted: str, fallback: str, grad: bool) -> str:
-        name = wanted if wanted.isidentifier() and not keyword.iskeyword(wanted) else fallback
+    def _free(self, wanted: object, fallback: str, grad: bool) -> str:
+        # Only an ASCII label: Python reads a name as its NFKC form, so a full-width "ｘ"
+        # would be the same variable as "x" (and "Ｐ" the program's own P).
+        label = wanted if isinstance(wanted, str) and wanted.isascii() else ""
+        name = label if label.isidentifier() and not keyword.iskeyword(label) else fallback
         while name in self.taken or (grad and "d" + name in self.taken):
             name += "_"
         self.taken.update((name, "d" + name) if grad else (name,))
@@ -145,7 +151,15 @@ class Program:
     def _emit(self, depth: int, line: str) -> None:
         self.lines.append("    " * depth + line)
 
-    def _expand(self, node: Value, inside: bool) -> tuple[str, list[tuple[Value, str, Operands]]]:
+    def _expanded(self, node: Value, inside: bool) -> Expansion:
+        """``_expand(node, inside)``, worked out once: the backward pass and the forward pass
+        each need half of it."""
+        key = (id(node), inside)
+        if key not in self._expansions:
+            self._expansions[key] = self._expand(node, inside)
+        return self._expansions[key]
+
+    def _expand(self, node: Value, inside: bool) -> Expansion:
         """The forward expression of ``node``, and for each parent slot the parent, its name
         in the template and the operands to fill its down_diff with, in the order the
         engine's rule adds them. A gate of many parents repeats the part of its template
@@ -178,7 +192,7 @@ class Program:
         return expression, sends
 
     def _forward(self, node: Value, depth: int, inside: bool) -> None:
-        expression, _ = self._expand(node, inside)
+        expression = self._expanded(node, inside)[0]
         symbol = node.op
         self._emit(depth, f"{self._data(node, inside)} = {expression}  # {symbol}")
 
@@ -193,7 +207,7 @@ class Program:
         code: str = gate.code  # type: ignore[union-attr]
         names = dict.fromkeys(_PLACE.findall(code) if gate.many else "ab")  # type: ignore[union-attr]
         diffs = dict(zip(names, gate.code_diffs))  # type: ignore[union-attr]
-        _, slots = self._expand(node, inside)
+        slots = self._expanded(node, inside)[1]
         sends = [
             (self.grads[id(p)], diffs[m].format_map(o))
             for p, m, o in slots
@@ -282,7 +296,8 @@ class Program:
         if self.outputs:
             said.append("O: the nodes whose .data is written")
         words = "; ".join(said) + ". Returns the loss, and each parameter's grad plus "
-        words += "d(loss)/d(parameter)."
+        words += "d(loss)/d(parameter). A line that divides 1.0 by 0.0 stops where the engine "
+        words += "would raise: the step then runs on the engine, which says why."
         self.lines += [
             "from math import exp, log, pow, tanh",
             "",
@@ -408,9 +423,6 @@ class Program:
         return written
 
 
-_OFF = (ReLU, Abs, Max, Min)  # gates that send 0 where they are off: a grad of exactly 0
-
-
 def _gated(body: list[Value]) -> dict[int, str]:
     """The nodes of a sample that every earlier node of it reaches the sample's term through
     (no edge jumps over them) and whose grad comes through a gate that can send 0 (relu, abs,
@@ -418,7 +430,7 @@ def _gated(body: list[Value]) -> dict[int, str]:
     before it in the sample, and the engine skips their rules: the loop goes on to the next
     sample (the hinge's relu, off for every sample beyond the margin)."""
     place = {id(n): k for k, n in enumerate(body)}
-    reach = [k for k in range(len(body))]  # the furthest node each one feeds
+    reach = list(range(len(body)))  # the furthest node each one feeds
     through: dict[int, str] = {}
     for k, node in enumerate(body):
         for p in parents_of(node):

@@ -429,7 +429,8 @@ HTML('<div style="display:flex; gap:2em; align-items:flex-start; flex-wrap:wrap"
 # %% [markdown]
 # Each line is a box or an edge of the drawing. A result with no label of its own is named
 # after its place in the drawing: `v3` is the box `*#3`, and `v3 = w1 * x1  # *` is the
-# oval that made it. The backward lines read bottom-up through the picture: the seed
+# oval that made it. (The `if -1e308 < v9 < 1e308 else 1.0 / 0.0` of a tanh line refuses an
+# overflow that tanh would turn into 1: the step then runs on the engine, which names it.) The backward lines read bottom-up through the picture: the seed
 # `dout = 1.0` at the yellow box, then `dv13 = (1.0 - out * out) * dout  # tanh`, the tanh
 # gate under `out` sending its grad down to `+#13`, local_diff 1 − out² times up_diff.
 # `dh = w3 * dv11  # *` is the `*` gate swapping its inputs: h's grad is w3 times the grad of

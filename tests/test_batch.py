@@ -127,3 +127,23 @@ def test_a_sample_may_use_a_leaf_twice_and_leaves_of_its_own() -> None:
 
     step = _compile_and_compare(mixed, [w])
     assert step.samples == 0 and "uses its leaves differently" in step.notes[0]
+
+
+def test_a_node_made_between_the_samples_that_adds_into_their_params_means_no_loop() -> None:
+    # The engine's sweep adds reg's down_diff into w between sample 1's and sample 0's: a loop
+    # over the samples, with reg after it, would add them in another order (here, w's grad
+    # would differ in its last bit).
+    w, v = Value(0.524560164915884), Value(-0.9957878932977786)
+    xs = [Value(-0.2184512237807943), Value(0.8861601293631303)]
+
+    def make() -> Value:
+        t0 = (w * xs[0]).tanh()
+        reg = w * w + v * v
+        t1 = (w * xs[1]).tanh()
+        return Value.sum([t0, t1]) + reg
+
+    step = _compile_and_compare(make, [w, v])  # the engine's numbers, bit for bit
+    assert step.samples == 0
+    assert step.notes == (
+        "no loop over samples: the * node was made between the samples' nodes (the sum of 2 terms)",
+    )

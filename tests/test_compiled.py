@@ -220,6 +220,14 @@ def test_a_number_read_off_data_is_reported() -> None:
     assert step.check() == 0.0  # the shift cancels: the same numbers while nothing overflows
 
 
+def test_a_constant_equal_to_a_nodes_data_by_chance_is_reported_as_a_possibility() -> None:
+    w, x = Value(1.0), Value(0.0)
+    with Tape() as tape:
+        loss = x.sigmoid() * w + w * 0.5  # sigmoid(0) = 0.5: equal by chance, not read off
+    with pytest.warns(BakedBranchWarning, match=r"perhaps.* if one was read off \.data"):
+        tape.compile(loss, params=[w], inputs=[x])
+
+
 # ---- gates of your own -------------------------------------------------------------------------
 
 
@@ -279,6 +287,23 @@ def test_a_gate_that_overrides_backward_needs_code_of_its_own() -> None:
         tape.compile(loss, params=[x])
 
 
+class Twice(gates.Mul):
+    """2ab: a forward of its own, but Mul's templates (the product, without the 2)."""
+
+    symbol = "2*"
+
+    def forward(self, a: Value, b: Value) -> float:
+        return 2.0 * a.data * b.data
+
+
+def test_a_gate_that_overrides_forward_needs_code_of_its_own() -> None:
+    a, b = Value(3.0), Value(4.0)
+    with Tape() as tape:
+        loss = Twice()(a, b) + 1.0
+    with pytest.raises(CompileError, match="has a forward of its own but the code template of Mul"):
+        tape.compile(loss, params=[a, b])
+
+
 def test_a_gate_of_your_own_with_code_compiles() -> None:
     x = Value(0.5)
     step, got = compiled_step(lambda: CodedSquare()(x.tanh()), [x])
@@ -320,6 +345,40 @@ def test_an_overflow_in_the_forward_pass_is_named_as_the_engine_names_it() -> No
     assert "overflows a float" in message
 
 
+HIDERS = {  # a gate that turns an inf (big) or a nan (big - big) into a number
+    "tanh": lambda big: big.tanh(),
+    "sigmoid of inf": lambda big: big.sigmoid(),
+    "sigmoid of -inf": lambda big: (-big).sigmoid(),
+    "relu of -inf": lambda big: (-big).relu(),
+    "relu of nan": lambda big: (big - big).relu(),
+    "exp": lambda big: (-big).exp(),
+    "div": lambda big: 1.0 / big,
+    "pow -1": lambda big: big**-1.0,
+    "pow 0": lambda big: (big - big) ** 0.0,
+    "pow of a Value": lambda big: 2.0 ** (-big),
+    "max of -inf": lambda big: (-big).max(1.0),
+    "max of nan": lambda big: (big - big).max(1.0),
+    "min of inf": lambda big: big.min(1.0),
+    "min of nan": lambda big: (big - big).min(1.0),
+}
+
+
+@pytest.mark.parametrize("hide", HIDERS.values(), ids=HIDERS.keys())
+def test_an_overflow_a_later_gate_hides_is_named_as_the_engine_names_it(hide) -> None:
+    x, w = Value(1.0), Value(0.5)
+
+    def make() -> Value:
+        return hide(x * 1e300 * 1e7) * w  # 1e307 while recording
+
+    step, _ = compiled_step(make, [w], inputs=[x])
+    x.data = 100.0  # 1e309: an inf, which the gate after it would turn into a number
+    with pytest.raises(OverflowError) as theirs:
+        engine(make, [w])
+    with pytest.raises(OverflowError) as mine:
+        step()
+    assert str(mine.value) == str(theirs.value)
+
+
 def test_exp_overflow_and_division_by_zero_are_named_as_the_engine_names_them() -> None:
     a = Value(1.0)
 
@@ -352,11 +411,34 @@ def test_an_overflowing_grad_is_named_as_the_engine_names_it() -> None:
     assert "the grad of" in str(mine.value)
 
 
+def test_finite_grads_that_add_up_to_inf_need_no_engine(monkeypatch) -> None:
+    a, b, x = Value(0.5), Value(0.5), Value(1e308)
+    step, (loss, grads) = compiled_step(lambda: a * x + b * x, [a, b], inputs=[x])
+    assert (loss, grads) == (1e308, [1e308, 1e308])  # each grad finite, their sum is not
+    runs = []
+    monkeypatch.setattr(compiled.CompiledStep, "through_engine", lambda self: runs.append(1))
+    a.grad = b.grad = 0.0
+    assert step() == 1e308 and runs == []  # the compiled program's own result
+
+
 def test_a_log_of_a_negative_number_is_named_as_the_engine_names_it() -> None:
     x = Value(2.0)
     step, _ = compiled_step(lambda: (x * 1.0).log(), [x])
     x.data = -1.0
     with pytest.raises(ValueError, match=r"log: needs a positive input, got -1\.0"):
+        step()
+
+
+def test_a_power_outside_the_engines_domain_is_named_as_the_engine_names_it() -> None:
+    w, z = Value(1.0), Value(4.0)  # z an input: no grad of z would divide by 0 for it
+    step, _ = compiled_step(lambda: (z**0.5) * w, [w], inputs=[z])
+    z.data = 0.0
+    with pytest.raises(ValueError, match=r"the derivative of x \*\* 0\.5 is infinite at x = 0"):
+        step()
+    p = Value(2.0)
+    step, _ = compiled_step(lambda: p ** Value(2.0), [p])
+    p.data = -2.0
+    with pytest.raises(ValueError, match=r"-2\.0 \*\* b with a Value exponent needs a positive"):
         step()
 
 
@@ -381,6 +463,15 @@ def test_compile_refuses_what_it_cannot_compile_with_a_reason() -> None:
     for run, words in cases:
         with pytest.raises(CompileError, match=words):
             run()
+
+
+def test_params_and_inputs_may_be_any_iterable() -> None:
+    a, x = Value(1.0), Value(2.0)
+    with Tape() as tape:
+        loss = a * x * 3.0
+    step = tape.compile(loss, params=(p for p in [a]), inputs=iter([(x,)]))
+    a.grad = 0.0
+    assert step() == 6.0 and a.grad == 6.0
 
 
 def test_a_big_graph_without_a_loop_is_refused(monkeypatch) -> None:
