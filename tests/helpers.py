@@ -155,3 +155,16 @@ def topological_order(root):
             stack.extend((p, False) for p in node.parents if p not in done)
     return order
 """
+# The natural first answer: right on small graphs, a RecursionError on a deep chain.
+RECURSIVE = """\
+def topological_order(root):
+    order, seen = [], set()
+    def visit(node):
+        if node not in seen:
+            seen.add(node)
+            for parent in node.parents:
+                visit(parent)
+            order.append(node)
+    visit(root)
+    return order
+"""

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 import pytest
-from helpers import ORDER, SOFTPLUS, balanced_sum, load_script
+from helpers import ORDER, RECURSIVE, SOFTPLUS, balanced_sum, load_script
 
 from micrograd_notes import cli
 from micrograd_notes.exercises import core, exercise
@@ -783,20 +783,6 @@ def in_cpython(name: str, source: str) -> str:
 
 def wait_for_exercises(page: Any) -> None:
     page.wait_for_function("!document.querySelector('article.exercise .check-code').disabled")
-
-
-RECURSIVE = """\
-def topological_order(root):
-    order, seen = [], set()
-    def visit(node):
-        if node not in seen:
-            seen.add(node)
-            for parent in node.parents:
-                visit(parent)
-            order.append(node)
-    visit(root)
-    return order
-"""
 
 
 def test_the_exercises_say_what_the_notebooks_checker_says(playground: Visit, tmp_path) -> None:

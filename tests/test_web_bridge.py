@@ -11,7 +11,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-from helpers import ORDER, SOFTPLUS, balanced_sum, in_a_thread, load_script
+from helpers import ORDER, RECURSIVE, SOFTPLUS, balanced_sum, in_a_thread, load_script
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -399,19 +399,7 @@ def test_the_named_mistakes_are_the_notebooks_messages() -> None:
 
 
 def test_recursion_is_named_with_the_learners_line() -> None:
-    recursive = """\
-def topological_order(root):
-    order, seen = [], set()
-    def visit(node):
-        if node not in seen:
-            seen.add(node)
-            for parent in node.parents:
-                visit(parent)
-            order.append(node)
-    visit(root)
-    return order
-"""
-    status, message = check("topological_order", recursive)
+    status, message = check("topological_order", RECURSIVE)
     assert status == "wrong"
     assert "RecursionError" in message and "at line 7: visit(parent)" in message
     assert message.endswith("(reread 'And no recursion at all')")
