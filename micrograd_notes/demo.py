@@ -129,7 +129,7 @@ def plot_history(history: History, path: Path) -> Figure:
     from micrograd_notes.figures import label_axes, new_figure
 
     steps = range(1, len(history.loss) + 1)  # the values after step 1, 2, ...
-    fig, (left, right) = new_figure(9.0, 3.6, 1, 2)
+    fig, (left, right) = new_figure(8.0, 3.4, 1, 2)
     left.plot(steps, history.loss)
     left.set_yscale("log")
     label_axes(left, "step", "loss (log scale)", "hinge + L2 loss")
