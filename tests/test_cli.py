@@ -345,6 +345,9 @@ def test_ctrl_c_during_training_says_what_was_written(tmp_path: Path) -> None:
             ],
             stderr=terminal,
             stdout=subprocess.DEVNULL,
+            # Ctrl-C as on a terminal: a test run started in the background (`cmd &`) ignores
+            # SIGINT, its children inherit that, and Python then never raises KeyboardInterrupt.
+            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
         )
         os.close(terminal)
         try:
