@@ -24,10 +24,11 @@ up_diff is ``out.grad``. One instance of each gate is shared by all the nodes it
     Sum       sum       x_1 + ... + x_n          d/dx_i = 1
     Dot       dot       w_1 x_1 + ... (+ b)      d/dw_i = x_i,  d/dx_i = w_i,  d/db = 1
 
-Each gate states its local derivatives twice, side by side: ``backward`` with floats (the fast
-rule ``backward()`` runs) and ``local_values(out)`` with Values, the formulas above built from
-the gate's own nodes (``out``, ``out._a``, ...), so that ``grad`` (``higher.py``) can build the
-backward pass as a graph and differentiate it again. Tanh's is ``1.0 - out * out``: made from
+Each gate states its local derivatives three times, side by side: ``backward`` with floats (the
+rule ``backward()`` runs), ``code_diffs`` as lines of code (the compiled step's, compiled.py),
+and ``local_values(out)`` with Values, the formulas above built from the gate's own nodes
+(``out``, ``out._a``, ...), so that ``grad`` (``higher.py``) can build the backward pass as a
+graph and differentiate it again. Tanh's is ``1.0 - out * out``: made from
 the output node, it is a function of a in the graph, not a number. Where a local derivative is
 a constant (add, sub, neg, sum, relu, abs, max, min: 1, -1, 0 or 1/2) it stays a plain number,
 so those gates' second derivatives are 0. At a kink the first derivative is a convention
