@@ -12,7 +12,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from micrograd_notes import Value
+from micrograd_notes import Tape, Value
 from micrograd_notes.exercises.core import Exercise, agrees
 
 
@@ -168,3 +168,26 @@ def topological_order(root):
     visit(root)
     return order
 """
+
+
+# ---- the compiled step against the engine (test_compiled.py, test_program.py) -------------
+
+
+def engine(make, params):
+    """The loss and the params' grads from the engine, the graph built again on a tape."""
+    for p in params:
+        p.grad = 0.0
+    with Tape():
+        loss = make()
+        loss.backward()
+    return loss.data, [p.grad for p in params]
+
+
+def compiled_step(make, params, **options):
+    """The compiled step of ``make()``'s graph, and one call's loss and grads."""
+    with Tape() as tape:
+        loss = make()
+    step = tape.compile(loss, params=params, **options)
+    for p in params:
+        p.grad = 0.0
+    return step, (step(), [p.grad for p in params])

@@ -6,6 +6,7 @@ import re
 import warnings
 
 import pytest
+from helpers import compiled_step, engine
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from strategies import OPS, build, plans
@@ -14,27 +15,6 @@ from micrograd_notes import Gate, Tape, Value, compiled, gates
 from micrograd_notes.compiled import BakedBranchWarning, CompileError
 from micrograd_notes.losses import binary_cross_entropy, hinge, l2, mse, softmax_cross_entropy
 from micrograd_notes.nn import MLP
-
-
-def engine(make, params):
-    """The loss and the params' grads from the engine, the graph built again on a tape."""
-    for p in params:
-        p.grad = 0.0
-    with Tape():
-        loss = make()
-        loss.backward()
-    return loss.data, [p.grad for p in params]
-
-
-def compiled_step(make, params, **options):
-    """The compiled step of ``make()``'s graph, and one call's loss and grads."""
-    with Tape() as tape:
-        loss = make()
-    step = tape.compile(loss, params=params, **options)
-    for p in params:
-        p.grad = 0.0
-    return step, (step(), [p.grad for p in params])
-
 
 # ---- the engine's numbers ------------------------------------------------------------------
 

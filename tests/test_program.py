@@ -9,21 +9,12 @@ import re
 import traceback
 
 import pytest
+from helpers import compiled_step, engine
 
 from micrograd_notes import Gate, Tape, Value, gates, topological_order
 from micrograd_notes.helpers import node_name
 from micrograd_notes.losses import hinge
 from micrograd_notes.nn import MLP
-
-
-def compiled_step(make, params, **options):
-    """The compiled step of ``make()``'s graph, and one call's loss and grads."""
-    with Tape() as tape:
-        loss = make()
-    step = tape.compile(loss, params=params, **options)
-    for p in params:
-        p.grad = 0.0
-    return step, (step(), [p.grad for p in params])
 
 
 def _batch(n: int) -> tuple[MLP, list[list[Value]], list[float]]:
@@ -112,16 +103,6 @@ def test_a_sample_beyond_the_hinges_margin_is_skipped_as_the_engine_skips_it() -
     assert min(margins) < 0.0 < max(margins)  # both kinds of sample
 
 
-def _engine(make, params):
-    """The loss and the params' grads from the engine, the graph built again on a tape."""
-    for p in params:
-        p.grad = 0.0
-    with Tape():
-        loss = make()
-        loss.backward()
-    return loss.data, [p.grad for p in params]
-
-
 def test_a_label_that_python_would_read_as_another_name_is_not_used() -> None:
     # Python reads a name in its NFKC form: a full-width "ｘ" is "x", a full-width "Ｐ" is P.
     x, wide_x = Value(2.0, "x"), Value(3.0, "\uff58")
@@ -131,7 +112,7 @@ def test_a_label_that_python_would_read_as_another_name_is_not_used() -> None:
         (lambda: wide_p * y, [wide_p, y]),
     ]:
         step, got = compiled_step(make, params)
-        assert got == _engine(make, params)
+        assert got == engine(make, params)
         assert "\uff58" not in step.source and "\uff30" not in step.source
 
 
