@@ -19,6 +19,9 @@ from micrograd_notes.nn import MLP
 # ---- the engine's numbers ------------------------------------------------------------------
 
 
+# A drawn input can make a node's data equal the 1.7 below by chance, which compile reports
+# as a possible baked-in read (it is not one here): the numbers are what this test checks.
+@pytest.mark.filterwarnings("ignore::micrograd_notes.compiled.BakedBranchWarning")
 @pytest.mark.parametrize("case", OPS, ids=lambda case: case.name)
 @settings(max_examples=15, deadline=None)
 @given(data=st.data())
